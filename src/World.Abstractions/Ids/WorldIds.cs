@@ -1,0 +1,72 @@
+using System.Buffers.Binary;
+using NUlid;
+
+namespace World;
+
+/// <summary>Mints the ids of the contract: a prefix followed by a ULID whose time part is the given clock reading.</summary>
+public static class WorldIds
+{
+    /// <summary>The length of a ULID in its canonical text form.</summary>
+    public const int UlidLength = 26;
+
+    /// <summary>A new run id (<c>wrun_</c> + ULID).</summary>
+    public static string NewRunId(DateTimeOffset now) => IdPrefixes.Run + Ulid.NewUlid(now);
+
+    /// <summary>A new id with the given prefix.</summary>
+    public static string New(string prefix, DateTimeOffset now)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(prefix);
+        return prefix + Ulid.NewUlid(now);
+    }
+
+    /// <summary>
+    /// Mints an event id that sorts strictly after <paramref name="previousEventId"/>. Called under the run's write
+    /// lock, this makes id order equal commit order within a run even when clocks of two writers disagree.
+    /// </summary>
+    public static string NewEventIdAfter(string? previousEventId, DateTimeOffset now)
+    {
+        var candidate = Ulid.NewUlid(now);
+        if (previousEventId is null)
+        {
+            return IdPrefixes.Event + candidate;
+        }
+
+        var previous = Ulid.Parse(previousEventId.AsSpan(IdPrefixes.Event.Length).ToString());
+        return IdPrefixes.Event + (candidate.CompareTo(previous) > 0 ? candidate : Increment(previous));
+    }
+
+    /// <summary>Reads the creation time embedded in a prefixed ULID id, if it is one.</summary>
+    public static bool TryGetTimestamp(string id, string prefix, out DateTimeOffset timestamp)
+    {
+        timestamp = default;
+        if (id is null || !id.StartsWith(prefix, StringComparison.Ordinal) || id.Length != prefix.Length + UlidLength)
+        {
+            return false;
+        }
+
+        if (!IdValidation.IsCrockford(id.AsSpan(prefix.Length)) || !Ulid.TryParse(id[prefix.Length..], out var ulid))
+        {
+            return false;
+        }
+
+        timestamp = ulid.Time;
+        return true;
+    }
+
+    private static Ulid Increment(Ulid value)
+    {
+        Span<byte> bytes = stackalloc byte[16];
+        value.ToByteArray().CopyTo(bytes);
+        var low = BinaryPrimitives.ReadUInt64BigEndian(bytes[8..]);
+        var high = BinaryPrimitives.ReadUInt64BigEndian(bytes[..8]);
+        low++;
+        if (low == 0)
+        {
+            high++;
+        }
+
+        BinaryPrimitives.WriteUInt64BigEndian(bytes[..8], high);
+        BinaryPrimitives.WriteUInt64BigEndian(bytes[8..], low);
+        return new Ulid(bytes.ToArray());
+    }
+}

@@ -1,0 +1,11 @@
+namespace World;
+
+/// <summary>The order of a listing.</summary>
+public enum SortOrder
+{
+    /// <summary>Oldest first.</summary>
+    Ascending,
+
+    /// <summary>Newest first.</summary>
+    Descending,
+}
