@@ -1,5 +1,3 @@
-using System.Text.Json.Serialization;
-
 namespace World;
 
 /// <summary>An event of a run's append-only log. Within a run, event id order is commit order.</summary>
@@ -24,6 +22,5 @@ public sealed record WorldEvent
     public required int SpecVersion { get; init; }
 
     /// <summary>The event type.</summary>
-    [JsonInclude]
     public EventType EventType => Data.EventType;
 }

@@ -1,0 +1,172 @@
+using World.Rules;
+
+namespace World.InMemory.Storage;
+
+/// <summary>
+/// The in-memory write path: the shared <see cref="EventRules"/> under the run's lock. Runs are created by publishing
+/// a complete state with one atomic insert, so a run is never visible without its <c>run_created</c> event.
+/// </summary>
+internal sealed class InMemoryEventStore(InMemoryState state) : IEventStore
+{
+    // A token claim can lose to a concurrent claim and then see the winner already released; a few rounds settle it.
+    private const int MaxDecisionRounds = 16;
+
+    public Task<EventResult> CreateAsync(string? runId, EventRequest request, CreateEventOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        state.ThrowIfDisposed();
+        options ??= CreateEventOptions.Default;
+        var now = EventRules.Now(state.TimeProvider);
+        var prepared = state.Rules.Prepare(runId, request, now);
+
+        for (var round = 0; round < MaxDecisionRounds; round++)
+        {
+            var run = state.FindRun(prepared.RunId);
+            var result = run is null ? TryCreateRun(prepared, now, options) : TryAppend(run, prepared, now, options);
+            if (result is not null)
+            {
+                return Task.FromResult(DataResolution.Apply(result, options.ResolveData));
+            }
+        }
+
+        throw new WorldTransientException($"Could not settle a write to workflow run '{prepared.RunId}' under contention; retry the call.");
+    }
+
+    public Task<WorldEvent> GetAsync(string runId, string eventId, ReadOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        state.ThrowIfDisposed();
+        var run = state.RequireRun(IdValidation.RequireSafeId(runId, nameof(runId)));
+        IdValidation.RequireSafeId(eventId, nameof(eventId));
+        lock (run.Gate)
+        {
+            var events = run.Events;
+            var index = BinarySearch(events, eventId);
+            if (index < 0)
+            {
+                throw new EntityNotFoundException(EntityKind.Event, eventId);
+            }
+
+            return Task.FromResult(DataResolution.Apply(events[index], (options ?? ReadOptions.Default).ResolveData));
+        }
+    }
+
+    public Task<Page<WorldEvent>> ListAsync(EventQuery query, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        state.ThrowIfDisposed();
+        if (query is null)
+        {
+            throw new WorldValidationException("An event query with a runId is required.", nameof(query));
+        }
+
+        var runId = IdValidation.RequireSafeId(query.RunId, "runId");
+        if (query.CorrelationId is not null)
+        {
+            IdValidation.RequireSafeId(query.CorrelationId, "correlationId");
+        }
+
+        var run = state.FindRun(runId);
+        if (run is null)
+        {
+            // Validate paging arguments even for an unknown run, so bad input is reported the same way everywhere.
+            PageCursor.ResolveLimit(query.Page.Limit, EventQuery.DefaultLimit);
+            PageCursor.DecodeOrNull(query.Page.Cursor);
+            return Task.FromResult(new Page<WorldEvent>([], null, false));
+        }
+
+        lock (run.Gate)
+        {
+            IReadOnlyList<WorldEvent> source = query.CorrelationId is null
+                ? run.Events
+                : run.Events.Where(e => e.CorrelationId == query.CorrelationId).ToList();
+            return Task.FromResult(ListPaging.Paginate(
+                source,
+                static e => e.EventId,
+                query.Page,
+                EventQuery.DefaultLimit,
+                SortOrder.Ascending,
+                e => DataResolution.Apply(e, query.ResolveData)));
+        }
+    }
+
+    private EventResult? TryCreateRun(PreparedEvent prepared, DateTimeOffset now, CreateEventOptions options)
+    {
+        var plan = state.Rules.Decide(prepared, EventSnapshot.Missing, now).PlanOrThrow();
+        if (!plan.CreatesRun)
+        {
+            throw new InvalidOperationException($"The event rules accepted {prepared.EventType.ToWireName()} on a missing run without creating it.");
+        }
+
+        var created = RunState.Create(plan);
+        if (!state.TryAddRun(prepared.RunId, created))
+        {
+            return null; // Lost a creation race: decide again against the winner's state.
+        }
+
+        // Other writers may append as soon as the run is published; the new run's log is exactly the plan's events.
+        return WithPreload(plan, plan.Events, options);
+    }
+
+    private EventResult? TryAppend(RunState run, PreparedEvent prepared, DateTimeOffset now, CreateEventOptions options)
+    {
+        lock (run.Gate)
+        {
+            var holder = prepared.Token is null ? null : state.Hooks.HolderOf(prepared.Token);
+            var plan = state.Rules.Decide(prepared, run.Snapshot(prepared, holder), now).PlanOrThrow();
+            HookEntry? createdHook = null;
+            if (plan.CreatedHook is { } hook)
+            {
+                createdHook = new HookEntry(hook, plan.Events[^1].EventId);
+                if (!state.Hooks.TryClaim(createdHook))
+                {
+                    return null; // Another run claimed the token since the snapshot: decide again (hook_conflict).
+                }
+            }
+
+            run.Apply(plan, state.Hooks, createdHook);
+            return WithPreload(plan, run.Events, options);
+        }
+    }
+
+    private static EventResult WithPreload(EventPlan plan, IReadOnlyList<WorldEvent> log, CreateEventOptions options)
+    {
+        if (!plan.PreloadsEvents || options.SkipPreload)
+        {
+            return plan.Result;
+        }
+
+        var events = log.ToArray();
+        return plan.Result with
+        {
+            Events = events,
+            Cursor = events.Length == 0 ? null : PageCursor.Encode(events[^1].EventId),
+            HasMore = false,
+        };
+    }
+
+    private static int BinarySearch(IReadOnlyList<WorldEvent> events, string eventId)
+    {
+        int low = 0, high = events.Count - 1;
+        while (low <= high)
+        {
+            var mid = (low + high) >>> 1;
+            var comparison = string.CompareOrdinal(events[mid].EventId, eventId);
+            if (comparison == 0)
+            {
+                return mid;
+            }
+
+            if (comparison < 0)
+            {
+                low = mid + 1;
+            }
+            else
+            {
+                high = mid - 1;
+            }
+        }
+
+        return -1;
+    }
+}

@@ -1,0 +1,87 @@
+namespace World.InMemory.Storage;
+
+/// <summary>Run reads. Runs are immutable records swapped atomically, so reads take no lock.</summary>
+internal sealed class InMemoryRunStore(InMemoryState state) : IRunStore
+{
+    private const int MaxGetMany = 1000;
+
+    public Task<WorkflowRun> GetAsync(string runId, ReadOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        state.ThrowIfDisposed();
+        var run = state.RequireRun(IdValidation.RequireSafeId(runId, nameof(runId)));
+        return Task.FromResult(Rules.DataResolution.Apply(run.Run, (options ?? ReadOptions.Default).ResolveData));
+    }
+
+    public Task<IReadOnlyList<WorkflowRun?>> GetManyAsync(IReadOnlyList<string> runIds, ReadOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        state.ThrowIfDisposed();
+        if (runIds is null)
+        {
+            throw new WorldValidationException("runIds is required.", nameof(runIds));
+        }
+
+        if (runIds.Count > MaxGetMany)
+        {
+            throw new WorldValidationException($"At most {MaxGetMany} run ids may be read at once; got {runIds.Count}.", nameof(runIds));
+        }
+
+        var mode = (options ?? ReadOptions.Default).ResolveData;
+        var runs = new WorkflowRun?[runIds.Count];
+        for (var i = 0; i < runIds.Count; i++)
+        {
+            var run = state.FindRun(IdValidation.RequireSafeId(runIds[i], $"runIds[{i}]"));
+            runs[i] = run is null ? null : Rules.DataResolution.Apply(run.Run, mode);
+        }
+
+        return Task.FromResult<IReadOnlyList<WorkflowRun?>>(runs);
+    }
+
+    public Task<Page<WorkflowRun>> ListAsync(RunQuery? query = null, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        state.ThrowIfDisposed();
+        query ??= new RunQuery();
+        var limit = PageCursor.ResolveLimit(query.Page.Limit, RunQuery.DefaultLimit);
+        var cursor = PageCursor.DecodeOrNull(query.Page.Cursor);
+        var order = query.Page.SortOrder ?? SortOrder.Descending;
+        if (query.Statuses is { Count: 0 })
+        {
+            return Task.FromResult(new Page<WorkflowRun>([], null, false));
+        }
+
+        var statuses = query.Statuses?.ToHashSet();
+        var ids = state.RunIdsAfter(cursor, order, Matches, limit + 1);
+        var runs = ids.Take(limit).Select(id => Rules.DataResolution.Apply(state.FindRun(id)!.Run, query.ResolveData)).ToList();
+        return Task.FromResult(new Page<WorkflowRun>(runs, runs.Count == 0 ? null : PageCursor.Encode(runs[^1].RunId), ids.Count > limit));
+
+        bool Matches(string runId)
+        {
+            var run = state.FindRun(runId)!.Run;
+            return (query.WorkflowName is null || string.Equals(run.WorkflowName, query.WorkflowName, StringComparison.Ordinal))
+                && (statuses is null || statuses.Contains(run.Status));
+        }
+    }
+
+    public async Task<WorkflowRun> WaitForTerminalStatusAsync(string runId, TimeSpan timeout, ReadOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        state.ThrowIfDisposed();
+        if (timeout < TimeSpan.Zero)
+        {
+            throw new WorldValidationException("timeout must not be negative.", nameof(timeout));
+        }
+
+        var run = state.RequireRun(IdValidation.RequireSafeId(runId, nameof(runId)));
+        if (!run.Run.Status.IsTerminal() && timeout > TimeSpan.Zero)
+        {
+            using var timeoutSource = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            var delay = Task.Delay(timeout, state.TimeProvider, timeoutSource.Token);
+            await Task.WhenAny(run.Terminal, delay).ConfigureAwait(false);
+            await timeoutSource.CancelAsync().ConfigureAwait(false);
+            cancellationToken.ThrowIfCancellationRequested();
+        }
+
+        return Rules.DataResolution.Apply(run.Run, (options ?? ReadOptions.Default).ResolveData);
+    }
+}
