@@ -30,13 +30,14 @@ namespace World;
 [JsonDerivedType(typeof(WaitCompleted), "wait_completed")]
 public abstract record EventData
 {
-    private protected EventData()
+    private protected EventData(EventType eventType)
     {
+        EventType = eventType;
     }
 
-    /// <summary>The event type this data belongs to.</summary>
+    /// <summary>The event type this data belongs to (serialized as the <c>eventType</c> discriminator).</summary>
     [JsonIgnore]
-    public abstract EventType EventType { get; }
+    public EventType EventType { get; }
 
     /// <summary>The same data with its payload member removed, for <see cref="ResolveData.None"/> reads.</summary>
     public abstract EventData WithoutPayload();

@@ -6,11 +6,8 @@ namespace World;
 /// </summary>
 /// <param name="Token">The contested token.</param>
 /// <param name="ConflictingRunId">The run holding the token.</param>
-public sealed record HookConflict(string Token, string ConflictingRunId) : EventData
+public sealed record HookConflict(string Token, string ConflictingRunId) : EventData(EventType.HookConflict)
 {
-    /// <inheritdoc />
-    public override EventType EventType => EventType.HookConflict;
-
     /// <inheritdoc />
     public override EventData WithoutPayload() => this;
 }

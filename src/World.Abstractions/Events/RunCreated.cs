@@ -4,7 +4,7 @@ namespace World;
 /// <param name="DeploymentId">The deployment the run is pinned to.</param>
 /// <param name="WorkflowName">The workflow's machine name.</param>
 /// <param name="Input">The workflow arguments (required on create; null only on <see cref="ResolveData.None"/> reads).</param>
-public sealed record RunCreated(string DeploymentId, string WorkflowName, ReadOnlyMemory<byte>? Input) : EventData
+public sealed record RunCreated(string DeploymentId, string WorkflowName, ReadOnlyMemory<byte>? Input) : EventData(EventType.RunCreated)
 {
     /// <summary>Opaque runtime context stored on the run.</summary>
     public IReadOnlyDictionary<string, string>? ExecutionContext { get; init; }
@@ -14,9 +14,6 @@ public sealed record RunCreated(string DeploymentId, string WorkflowName, ReadOn
 
     /// <summary>Allows reserved (<c>$</c>-prefixed) attribute keys such as lineage.</summary>
     public bool AllowReservedAttributes { get; init; }
-
-    /// <inheritdoc />
-    public override EventType EventType => EventType.RunCreated;
 
     /// <inheritdoc />
     public override EventData WithoutPayload() => this with { Input = null };

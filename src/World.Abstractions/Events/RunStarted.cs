@@ -5,7 +5,7 @@ namespace World;
 /// the run does not exist and <see cref="DeploymentId"/>, <see cref="WorkflowName"/> and <see cref="Input"/>
 /// are all present, the World creates the run first. They are never persisted on the stored event.
 /// </summary>
-public sealed record RunStarted : EventData
+public sealed record RunStarted() : EventData(EventType.RunStarted)
 {
     /// <summary>Resilient start: the workflow arguments.</summary>
     public ReadOnlyMemory<byte>? Input { get; init; }
@@ -27,9 +27,6 @@ public sealed record RunStarted : EventData
 
     /// <summary>Whether this carries enough data to create a missing run.</summary>
     public bool CanCreateRun => DeploymentId is not null && WorkflowName is not null && Input is not null;
-
-    /// <inheritdoc />
-    public override EventType EventType => EventType.RunStarted;
 
     /// <inheritdoc />
     public override EventData WithoutPayload() => this with { Input = null };

@@ -1,7 +1,7 @@
 namespace World;
 
 /// <summary><c>step_started</c>: an attempt of the step begins; increments the attempt counter.</summary>
-public sealed record StepStarted : EventData
+public sealed record StepStarted() : EventData(EventType.StepStarted)
 {
     /// <summary>The step's machine name (informational).</summary>
     public string? StepName { get; init; }
@@ -11,9 +11,6 @@ public sealed record StepStarted : EventData
 
     /// <summary>The workflow's machine name (informational).</summary>
     public string? WorkflowName { get; init; }
-
-    /// <inheritdoc />
-    public override EventType EventType => EventType.StepStarted;
 
     /// <inheritdoc />
     public override EventData WithoutPayload() => this;
