@@ -675,7 +675,7 @@ public sealed class EventRules
                 WorkflowName = workflowName,
                 SpecVersion = prepared.SpecVersion,
                 Input = input,
-                ExecutionContext = executionContext,
+                ExecutionContext = executionContext is null ? null : new Dictionary<string, string>(executionContext, StringComparer.Ordinal).AsReadOnly(),
                 Attributes = attributes is null ? EmptyAttributes.Instance : new Dictionary<string, string>(attributes, StringComparer.Ordinal).AsReadOnly(),
                 CreatedAt = now,
                 UpdatedAt = now,

@@ -17,7 +17,7 @@ internal sealed class InMemoryEventStore(InMemoryState state) : IEventStore
         state.ThrowIfDisposed();
         options ??= CreateEventOptions.Default;
         var now = EventRules.Now(state.TimeProvider);
-        var prepared = state.Rules.Prepare(runId, request, now);
+        var prepared = state.Rules.Prepare(runId, PayloadCopies.Detach(request), now);
 
         for (var round = 0; round < MaxDecisionRounds; round++)
         {
