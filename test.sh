@@ -23,7 +23,12 @@ find_pg_bin() {
   return 1
 }
 
-if [[ -z "${WORLD_POSTGRES_CONNECTION:-}" ]] && ! find_pg_bin >/dev/null; then
+needs_postgres=false
+if compgen -G "tests/*Postgres*" >/dev/null; then
+  needs_postgres=true
+fi
+
+if $needs_postgres && [[ -z "${WORLD_POSTGRES_CONNECTION:-}" ]] && ! find_pg_bin >/dev/null; then
   log "PostgreSQL server binaries not found; installing with apt-get"
   if [[ $(id -u) -ne 0 ]]; then
     log "not root: install the 'postgresql' package yourself or set WORLD_POSTGRES_CONNECTION"
