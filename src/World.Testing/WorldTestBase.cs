@@ -94,15 +94,17 @@ public abstract class WorldTestBase : IAsyncLifetime
     protected async Task<WorkflowRun> EndedRunAsync(RunStatus status)
     {
         var run = await CreateStartedRunAsync();
-        EventData data = status switch
-        {
-            RunStatus.Completed => new RunCompleted(Bytes("out")),
-            RunStatus.Failed => new RunFailed(new StructuredError("boom")),
-            RunStatus.Cancelled => new RunCancelled(),
-            _ => throw new ArgumentOutOfRangeException(nameof(status)),
-        };
-        return (await AppendAsync(run.RunId, data)).Run!;
+        return (await AppendAsync(run.RunId, TerminalEvent(status))).Run!;
     }
+
+    /// <summary>The run event that moves a run to the given terminal status.</summary>
+    protected static EventData TerminalEvent(RunStatus status) => status switch
+    {
+        RunStatus.Completed => new RunCompleted(Bytes("out")),
+        RunStatus.Failed => new RunFailed(new StructuredError("boom")),
+        RunStatus.Cancelled => new RunCancelled(),
+        _ => throw new ArgumentOutOfRangeException(nameof(status), status, "Not a terminal status."),
+    };
 
     /// <summary>Creates a pending step in a run.</summary>
     protected async Task<Step> CreateStepAsync(string runId, string? stepId = null, byte[]? input = null)

@@ -131,12 +131,7 @@ public abstract class HookTests : WorldTestBase
     {
         var run = await CreateStartedRunAsync();
         var hook = await CreateHookAsync(run.RunId);
-        await AppendAsync(run.RunId, status switch
-        {
-            RunStatus.Completed => new RunCompleted(Bytes("x")),
-            RunStatus.Failed => new RunFailed(new StructuredError("x")),
-            _ => new RunCancelled(),
-        });
+        await AppendAsync(run.RunId, TerminalEvent(status));
         await Assert.ThrowsAsync<HookNotFoundException>(() => AppendAsync(run.RunId, new HookReceived(Bytes("late")), hook.HookId));
     }
 
@@ -179,12 +174,7 @@ public abstract class HookTests : WorldTestBase
         await CreateHookAsync(run.RunId, "tok_end_2");
         var untouched = await CreateHookAsync(other.RunId, "tok_other_run");
 
-        await AppendAsync(run.RunId, status switch
-        {
-            RunStatus.Completed => new RunCompleted(Bytes("x")),
-            RunStatus.Failed => new RunFailed(new StructuredError("x")),
-            _ => new RunCancelled(),
-        });
+        await AppendAsync(run.RunId, TerminalEvent(status));
 
         Assert.Empty((await World.Hooks.ListAsync(new HookQuery { RunId = run.RunId }, Cancellation)).Data);
         await Assert.ThrowsAsync<HookNotFoundException>(() => World.Hooks.GetByTokenAsync("tok_end_1", cancellationToken: Cancellation));

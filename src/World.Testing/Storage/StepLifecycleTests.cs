@@ -230,12 +230,7 @@ public abstract class StepLifecycleTests : WorldTestBase
     {
         var run = await CreateStartedRunAsync();
         var step = await CreateRunningStepAsync(run.RunId);
-        await AppendAsync(run.RunId, runStatus switch
-        {
-            RunStatus.Completed => new RunCompleted(Bytes("x")),
-            RunStatus.Failed => new RunFailed(new StructuredError("x")),
-            _ => new RunCancelled(),
-        });
+        await AppendAsync(run.RunId, TerminalEvent(runStatus));
 
         var finished = (await AppendAsync(run.RunId, StepEvent(end), step.StepId)).Step!;
         Assert.True(finished.Status.IsTerminal());
