@@ -82,6 +82,27 @@ public abstract class ConcurrencyTests : WorldTestBase
     }
 
     [Fact]
+    public async Task Concurrent_wait_completions_have_exactly_one_winner()
+    {
+        var run = await CreateStartedRunAsync();
+        await AppendAsync(run.RunId, new WaitCreated(Clock.GetUtcNow()), "wait_race");
+        var outcomes = await RaceAsync(Racers, _ => AppendAsync(run.RunId, new WaitCompleted(), "wait_race"));
+        AssertOneWinner(outcomes);
+        Assert.Single(await ReadLogAsync(run.RunId), e => e.EventType == EventType.WaitCompleted);
+    }
+
+    [Fact]
+    public async Task Concurrent_disposals_dispose_once()
+    {
+        var run = await CreateStartedRunAsync();
+        var hook = await CreateHookAsync(run.RunId);
+        var outcomes = await RaceAsync(Racers, _ => AppendAsync(run.RunId, new HookDisposed(), hook.HookId));
+        Assert.Single(outcomes, o => o.Succeeded);
+        Assert.All(outcomes.Where(o => !o.Succeeded), o => Assert.True(o.Error is HookNotFoundException or EntityConflictException, o.Error!.GetType().Name));
+        Assert.Single(await ReadLogAsync(run.RunId), e => e.EventType == EventType.HookDisposed);
+    }
+
+    [Fact]
     public async Task Concurrent_run_terminal_transitions_have_exactly_one_winner()
     {
         var run = await CreateStartedRunAsync();

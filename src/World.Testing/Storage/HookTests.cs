@@ -65,6 +65,30 @@ public abstract class HookTests : WorldTestBase
     }
 
     [Fact]
+    public async Task The_same_hook_id_and_token_in_another_run_yields_hook_conflict()
+    {
+        var holder = await CreateStartedRunAsync();
+        var other = await CreateStartedRunAsync();
+        await CreateHookAsync(holder.RunId, "tok_same_id", "hook_same");
+        var result = await AppendAsync(other.RunId, new HookCreated("tok_same_id"), "hook_same");
+        Assert.Equal(new HookConflict("tok_same_id", holder.RunId), result.Event!.Data);
+        Assert.Equal(holder.RunId, (await World.Hooks.GetAsync("hook_same", cancellationToken: Cancellation)).RunId);
+    }
+
+    [Fact]
+    public async Task Get_by_token_finds_the_right_hook_among_several()
+    {
+        var run = await CreateStartedRunAsync();
+        for (var i = 0; i < 5; i++)
+        {
+            await CreateHookAsync(run.RunId, $"tok_many_{i}", $"hook_many_{i}");
+        }
+
+        Assert.Equal("hook_many_3", (await World.Hooks.GetByTokenAsync("tok_many_3", cancellationToken: Cancellation)).HookId);
+        Assert.Equal(5, (await World.Hooks.ListAsync(new HookQuery { RunId = run.RunId }, Cancellation)).Data.Count);
+    }
+
+    [Fact]
     public async Task A_duplicate_hook_created_conflicts_instead_of_yielding_hook_conflict()
     {
         var run = await CreateStartedRunAsync();

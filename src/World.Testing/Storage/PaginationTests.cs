@@ -161,6 +161,40 @@ public abstract class PaginationTests : WorldTestBase
         Assert.Equal([.. fixture.AscendingKeys, added], seen);
     }
 
+    [Fact]
+    public async Task Newest_first_paging_past_the_end_stays_empty_when_newer_items_arrive()
+    {
+        // Upstream issue #298: after reaching the end of a newest-first listing, newer items belong before the
+        // cursor, so the old cursor yields nothing; a fresh query sees them first and its cursor leads to the rest.
+        var run = await CreateStartedRunAsync();
+        var old = new List<string>();
+        for (var i = 0; i < 4; i++)
+        {
+            old.Add((await CreateStepAsync(run.RunId)).StepId);
+        }
+
+        var all = await World.Steps.ListAsync(new StepQuery(run.RunId) { Page = new PageRequest { Limit = 4 } }, Cancellation);
+        Assert.False(all.HasMore);
+        Assert.NotNull(all.Cursor);
+
+        var added = new List<string>();
+        for (var i = 0; i < 4; i++)
+        {
+            added.Add((await CreateStepAsync(run.RunId)).StepId);
+        }
+
+        var fromOldCursor = await World.Steps.ListAsync(new StepQuery(run.RunId) { Page = new PageRequest { Limit = 4, Cursor = all.Cursor } }, Cancellation);
+        Assert.Empty(fromOldCursor.Data);
+        Assert.False(fromOldCursor.HasMore);
+
+        var fresh = await World.Steps.ListAsync(new StepQuery(run.RunId) { Page = new PageRequest { Limit = 4 } }, Cancellation);
+        Assert.Equal(Enumerable.Reverse(added), fresh.Data.Select(s => s.StepId));
+        Assert.True(fresh.HasMore);
+        var rest = await World.Steps.ListAsync(new StepQuery(run.RunId) { Page = new PageRequest { Limit = 4, Cursor = fresh.Cursor } }, Cancellation);
+        Assert.Equal(Enumerable.Reverse(old), rest.Data.Select(s => s.StepId));
+        Assert.False(rest.HasMore);
+    }
+
     [Theory]
     [MemberData(nameof(Listings))]
     public async Task Cursors_from_another_world_format_are_rejected(Listing listing)

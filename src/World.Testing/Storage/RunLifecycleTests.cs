@@ -317,6 +317,27 @@ public abstract class RunLifecycleTests : WorldTestBase
     }
 
     [Fact]
+    public async Task A_rejected_attr_set_does_not_consume_its_correlation_id()
+    {
+        var run = await CreateStartedRunAsync();
+        await Assert.ThrowsAsync<AttributeValidationException>(() => AppendAsync(run.RunId, new AttrSet([new AttributeChange("$x", "1")], AttributeWriter.Workflow), "attr_1"));
+        await AppendAsync(run.RunId, new AttrSet([new AttributeChange("x", "1")], AttributeWriter.Workflow), "attr_1");
+        Assert.Equal("1", (await World.Runs.GetAsync(run.RunId, cancellationToken: Cancellation)).Attributes["x"]);
+    }
+
+    [Fact]
+    public async Task Upserting_an_existing_key_at_the_64_key_cap_is_allowed()
+    {
+        var run = await CreateStartedRunAsync();
+        await AppendAsync(run.RunId, new AttrSet([.. Enumerable.Range(0, 64).Select(i => new AttributeChange($"k{i}", "v"))], AttributeWriter.Workflow));
+        await AppendAsync(run.RunId, new AttrSet([new AttributeChange("k0", "updated")], AttributeWriter.Workflow));
+        await Assert.ThrowsAsync<AttributeValidationException>(() => AppendAsync(run.RunId, new AttrSet([new AttributeChange("k64", "v")], AttributeWriter.Workflow)));
+        var attributes = (await World.Runs.GetAsync(run.RunId, cancellationToken: Cancellation)).Attributes;
+        Assert.Equal(64, attributes.Count);
+        Assert.Equal("updated", attributes["k0"]);
+    }
+
+    [Fact]
     public async Task Rejected_attribute_changes_change_nothing()
     {
         var run = await CreateStartedRunAsync();
@@ -341,6 +362,14 @@ public abstract class RunLifecycleTests : WorldTestBase
         var missing = WorldIds.NewRunId(Clock.GetUtcNow());
         var runs = await World.Runs.GetManyAsync([b.RunId, missing, a.RunId], cancellationToken: Cancellation);
         Assert.Equal([b.RunId, null, a.RunId], runs.Select(r => r?.RunId));
+    }
+
+    [Fact]
+    public async Task Get_many_answers_repeated_ids_each_time()
+    {
+        var a = await CreateRunAsync();
+        var runs = await World.Runs.GetManyAsync([a.RunId, a.RunId], cancellationToken: Cancellation);
+        Assert.Equal([a.RunId, a.RunId], runs.Select(r => r!.RunId));
     }
 
     [Fact]
