@@ -41,8 +41,8 @@ internal sealed class InMemoryEventStore(InMemoryState state) : IEventStore
         lock (run.Gate)
         {
             var events = run.Events;
-            var index = BinarySearch(events, eventId);
-            if (index < 0)
+            var index = ListPaging.LowerBound(events, static e => e.EventId, eventId, strictly: false);
+            if (index == events.Count || events[index].EventId != eventId)
             {
                 throw new EntityNotFoundException(EntityKind.Event, eventId);
             }
@@ -69,10 +69,7 @@ internal sealed class InMemoryEventStore(InMemoryState state) : IEventStore
         var run = state.FindRun(runId);
         if (run is null)
         {
-            // Validate paging arguments even for an unknown run, so bad input is reported the same way everywhere.
-            PageCursor.ResolveLimit(query.Page.Limit, EventQuery.DefaultLimit);
-            PageCursor.DecodeOrNull(query.Page.Cursor);
-            return Task.FromResult(new Page<WorldEvent>([], null, false));
+            return Task.FromResult(ListPaging.Empty<WorldEvent>(query.Page, EventQuery.DefaultLimit));
         }
 
         lock (run.Gate)
@@ -143,30 +140,5 @@ internal sealed class InMemoryEventStore(InMemoryState state) : IEventStore
             Cursor = events.Length == 0 ? null : PageCursor.Encode(events[^1].EventId),
             HasMore = false,
         };
-    }
-
-    private static int BinarySearch(IReadOnlyList<WorldEvent> events, string eventId)
-    {
-        int low = 0, high = events.Count - 1;
-        while (low <= high)
-        {
-            var mid = (low + high) >>> 1;
-            var comparison = string.CompareOrdinal(events[mid].EventId, eventId);
-            if (comparison == 0)
-            {
-                return mid;
-            }
-
-            if (comparison < 0)
-            {
-                low = mid + 1;
-            }
-            else
-            {
-                high = mid - 1;
-            }
-        }
-
-        return -1;
     }
 }

@@ -29,9 +29,7 @@ internal sealed class InMemoryStepStore(InMemoryState state) : IStepStore
         var run = state.FindRun(IdValidation.RequireSafeId(query.RunId, "runId"));
         if (run is null)
         {
-            PageCursor.ResolveLimit(query.Page.Limit, StepQuery.DefaultLimit);
-            PageCursor.DecodeOrNull(query.Page.Cursor);
-            return Task.FromResult(new Page<Step>([], null, false));
+            return Task.FromResult(ListPaging.Empty<Step>(query.Page, StepQuery.DefaultLimit));
         }
 
         lock (run.Gate)
