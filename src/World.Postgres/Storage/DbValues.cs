@@ -1,0 +1,104 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Npgsql;
+using NpgsqlTypes;
+using World.Serialization;
+
+namespace World.Postgres.Storage;
+
+/// <summary>How values are written to and read from columns: typed positional parameters and null-preserving reads.</summary>
+internal static class DbValues
+{
+    public static NpgsqlParameter Text(string? value) => new() { NpgsqlDbType = NpgsqlDbType.Text, Value = (object?)value ?? DBNull.Value };
+
+    public static NpgsqlParameter Integer(int value) => new() { NpgsqlDbType = NpgsqlDbType.Integer, Value = value };
+
+    public static NpgsqlParameter Boolean(bool value) => new() { NpgsqlDbType = NpgsqlDbType.Boolean, Value = value };
+
+    public static NpgsqlParameter TextArray(string[]? values) => new() { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text, Value = (object?)values ?? DBNull.Value };
+
+    public static NpgsqlParameter Timestamp(DateTimeOffset? value) =>
+        new() { NpgsqlDbType = NpgsqlDbType.TimestampTz, Value = value is { } time ? time.ToUniversalTime() : DBNull.Value };
+
+    // A null payload and an empty payload are different values: keep the nullable type explicit end to end.
+    public static NpgsqlParameter Bytea(ReadOnlyMemory<byte>? value) =>
+        new() { NpgsqlDbType = NpgsqlDbType.Bytea, Value = value is { } bytes ? bytes : DBNull.Value };
+
+    public static NpgsqlParameter Json<T>(T? value)
+        where T : class =>
+        Bytea(value is null ? null : (ReadOnlyMemory<byte>?)JsonSerializer.SerializeToUtf8Bytes(value, WorldJson.Options));
+
+    public static NpgsqlParameter Attributes(IReadOnlyDictionary<string, string>? attributes) =>
+        Json(attributes is null || attributes.Count == 0 ? null : attributes);
+
+    public static byte[] TokenHash(string token) => SHA256.HashData(Encoding.UTF8.GetBytes(token));
+
+    public static ReadOnlyMemory<byte>? ReadBytes(NpgsqlDataReader reader, int ordinal) =>
+        reader.IsDBNull(ordinal) ? null : (ReadOnlyMemory<byte>?)reader.GetFieldValue<byte[]>(ordinal);
+
+    public static string? ReadText(NpgsqlDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
+
+    public static DateTimeOffset ReadTimestamp(NpgsqlDataReader reader, int ordinal) => reader.GetFieldValue<DateTimeOffset>(ordinal);
+
+    public static DateTimeOffset? ReadNullableTimestamp(NpgsqlDataReader reader, int ordinal) =>
+        reader.IsDBNull(ordinal) ? null : reader.GetFieldValue<DateTimeOffset>(ordinal);
+
+    public static T? ReadJson<T>(NpgsqlDataReader reader, int ordinal)
+        where T : class =>
+        reader.IsDBNull(ordinal) ? null : JsonSerializer.Deserialize<T>(reader.GetFieldValue<byte[]>(ordinal), WorldJson.Options);
+
+    public static string Name(RunStatus status) => status switch
+    {
+        RunStatus.Pending => "pending",
+        RunStatus.Running => "running",
+        RunStatus.Completed => "completed",
+        RunStatus.Failed => "failed",
+        RunStatus.Cancelled => "cancelled",
+        _ => throw new ArgumentOutOfRangeException(nameof(status), status, null),
+    };
+
+    public static RunStatus ParseRunStatus(string name) => name switch
+    {
+        "pending" => RunStatus.Pending,
+        "running" => RunStatus.Running,
+        "completed" => RunStatus.Completed,
+        "failed" => RunStatus.Failed,
+        "cancelled" => RunStatus.Cancelled,
+        _ => throw new InvalidDataException($"Unknown run status '{name}' in the database."),
+    };
+
+    public static string Name(StepStatus status) => status switch
+    {
+        StepStatus.Pending => "pending",
+        StepStatus.Running => "running",
+        StepStatus.Completed => "completed",
+        StepStatus.Failed => "failed",
+        StepStatus.Cancelled => "cancelled",
+        _ => throw new ArgumentOutOfRangeException(nameof(status), status, null),
+    };
+
+    public static StepStatus ParseStepStatus(string name) => name switch
+    {
+        "pending" => StepStatus.Pending,
+        "running" => StepStatus.Running,
+        "completed" => StepStatus.Completed,
+        "failed" => StepStatus.Failed,
+        "cancelled" => StepStatus.Cancelled,
+        _ => throw new InvalidDataException($"Unknown step status '{name}' in the database."),
+    };
+
+    public static string Name(WaitStatus status) => status switch
+    {
+        WaitStatus.Waiting => "waiting",
+        WaitStatus.Completed => "completed",
+        _ => throw new ArgumentOutOfRangeException(nameof(status), status, null),
+    };
+
+    public static WaitStatus ParseWaitStatus(string name) => name switch
+    {
+        "waiting" => WaitStatus.Waiting,
+        "completed" => WaitStatus.Completed,
+        _ => throw new InvalidDataException($"Unknown wait status '{name}' in the database."),
+    };
+}

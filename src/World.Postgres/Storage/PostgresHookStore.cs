@@ -1,0 +1,53 @@
+namespace World.Postgres.Storage;
+
+/// <summary>Hook reads. The hooks table holds live hooks only, so every row found is a live hook.</summary>
+internal sealed class PostgresHookStore(PostgresContext context) : IHookStore
+{
+    private PostgresSql Sql => context.Sql;
+
+    public async Task<Hook> GetAsync(string hookId, ReadOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        IdValidation.RequireSafeId(hookId, nameof(hookId));
+        var mode = (options ?? ReadOptions.Default).ResolveData;
+
+        // Hook ids are scoped to their run; when several live runs use one id, the oldest hook answers.
+        return await context.QuerySingleAsync(
+            $"SELECT {HookRows.Select(mode)} FROM {Sql.Hooks} WHERE hook_id = $1 ORDER BY created_event_id LIMIT 1",
+            parameters => parameters.Add(DbValues.Text(hookId)),
+            HookRows.Read,
+            cancellationToken).ConfigureAwait(false) ?? throw new HookNotFoundException(hookId);
+    }
+
+    public async Task<Hook> GetByTokenAsync(string token, ReadOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        IdValidation.RequireName(token, nameof(token));
+        var mode = (options ?? ReadOptions.Default).ResolveData;
+        return await context.QuerySingleAsync(
+            $"SELECT {HookRows.Select(mode)} FROM {Sql.Hooks} WHERE token_hash = $1",
+            parameters => parameters.Add(DbValues.Bytea(DbValues.TokenHash(token))),
+            HookRows.Read,
+            cancellationToken).ConfigureAwait(false) ?? throw new HookNotFoundException(token, byToken: true);
+    }
+
+    public async Task<Page<Hook>> ListAsync(HookQuery? query = null, CancellationToken cancellationToken = default)
+    {
+        query ??= new HookQuery();
+        var runId = query.RunId is null ? null : IdValidation.RequireSafeId(query.RunId, "runId");
+        return await KeysetPage.ReadAsync(
+            context,
+            $"SELECT {HookRows.Select(query.ResolveData)} FROM {Sql.Hooks} WHERE " + (runId is null ? "true" : "run_id = $1"),
+            "created_event_id",
+            parameters =>
+            {
+                if (runId is not null)
+                {
+                    parameters.Add(DbValues.Text(runId));
+                }
+            },
+            query.Page,
+            HookQuery.DefaultLimit,
+            SortOrder.Ascending,
+            static reader => (HookRows.Read(reader), HookRows.ReadSortKey(reader)),
+            cancellationToken).ConfigureAwait(false);
+    }
+}

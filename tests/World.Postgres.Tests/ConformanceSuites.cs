@@ -1,0 +1,55 @@
+using World.Testing.Storage;
+
+namespace World.Postgres.Tests;
+
+// The PostgreSQL World enrols in every storage suite of the conformance kit with one override each; each test gets a fresh schema.
+
+public sealed class PostgresRunLifecycleTests(PostgresFixture postgres) : RunLifecycleTests
+{
+    protected override ValueTask<IWorld> CreateWorldAsync(TimeProvider timeProvider) => new(postgres.CreateWorld(timeProvider));
+}
+
+public sealed class PostgresStepLifecycleTests(PostgresFixture postgres) : StepLifecycleTests
+{
+    protected override ValueTask<IWorld> CreateWorldAsync(TimeProvider timeProvider) => new(postgres.CreateWorld(timeProvider));
+}
+
+public sealed class PostgresHookTests(PostgresFixture postgres) : HookTests
+{
+    protected override ValueTask<IWorld> CreateWorldAsync(TimeProvider timeProvider) => new(postgres.CreateWorld(timeProvider));
+}
+
+public sealed class PostgresWaitTests(PostgresFixture postgres) : WaitTests
+{
+    protected override ValueTask<IWorld> CreateWorldAsync(TimeProvider timeProvider) => new(postgres.CreateWorld(timeProvider));
+}
+
+public sealed class PostgresEventLogTests(PostgresFixture postgres) : EventLogTests
+{
+    protected override ValueTask<IWorld> CreateWorldAsync(TimeProvider timeProvider) => new(postgres.CreateWorld(timeProvider));
+}
+
+public sealed class PostgresPaginationTests(PostgresFixture postgres) : PaginationTests
+{
+    protected override ValueTask<IWorld> CreateWorldAsync(TimeProvider timeProvider) => new(postgres.CreateWorld(timeProvider));
+}
+
+public sealed class PostgresResolveDataTests(PostgresFixture postgres) : ResolveDataTests
+{
+    protected override ValueTask<IWorld> CreateWorldAsync(TimeProvider timeProvider) => new(postgres.CreateWorld(timeProvider));
+}
+
+public sealed class PostgresValidationTests(PostgresFixture postgres) : ValidationTests
+{
+    protected override ValueTask<IWorld> CreateWorldAsync(TimeProvider timeProvider) => new(postgres.CreateWorld(timeProvider));
+}
+
+public sealed class PostgresPayloadFidelityTests(PostgresFixture postgres) : PayloadFidelityTests
+{
+    protected override ValueTask<IWorld> CreateWorldAsync(TimeProvider timeProvider) => new(postgres.CreateWorld(timeProvider));
+}
+
+public sealed class PostgresConcurrencyTests(PostgresFixture postgres) : ConcurrencyTests
+{
+    protected override ValueTask<IWorld> CreateWorldAsync(TimeProvider timeProvider) => new(postgres.CreateWorld(timeProvider));
+}
