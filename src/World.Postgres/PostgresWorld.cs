@@ -102,6 +102,21 @@ public sealed class PostgresWorld : IWorld
         }
     }
 
+    /// <summary>The schema version the database is at: the highest applied migration, 0 before the first.</summary>
+    /// <exception cref="WorldTransientException">The database could not be reached.</exception>
+    public async Task<int> ReadSchemaVersionAsync(CancellationToken cancellationToken = default)
+    {
+        _context.ThrowIfDisposed();
+        try
+        {
+            return await _migrator.ReadVersionAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (NpgsqlException exception) when (PostgresErrors.IsTransient(exception))
+        {
+            throw PostgresErrors.Transient(exception);
+        }
+    }
+
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {

@@ -82,6 +82,23 @@ internal sealed partial class PostgresMigrator(NpgsqlDataSource dataSource, stri
         return new MigrationResult(previous, current, pending);
     }
 
+    /// <summary>The highest applied version, 0 when the schema has never been migrated.</summary>
+    public async Task<int> ReadVersionAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var exists = new NpgsqlCommand("SELECT to_regclass($1) IS NOT NULL", connection)
+        {
+            Parameters = { new NpgsqlParameter { Value = _quotedSchema + ".schema_migrations" } },
+        };
+        if (!(bool)(await exists.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!)
+        {
+            return 0;
+        }
+
+        await using var version = new NpgsqlCommand($"SELECT coalesce(max(version), 0) FROM {_quotedSchema}.schema_migrations", connection);
+        return (int)(await version.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+    }
+
     private async Task<Dictionary<int, string>> ReadAppliedAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken)
     {
         await using var command = new NpgsqlCommand($"SELECT version, checksum FROM {_quotedSchema}.schema_migrations", connection, transaction);
