@@ -18,6 +18,9 @@ public interface IWorld : IAsyncDisposable
     /// <summary>Live hooks.</summary>
     IHookStore Hooks { get; }
 
+    /// <summary>The durable queue that carries workflow and step invocations.</summary>
+    IWorldQueue Queue { get; }
+
     /// <summary>What this World supports beyond the required contract.</summary>
     WorldCapabilities Capabilities { get; }
 

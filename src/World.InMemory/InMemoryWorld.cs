@@ -1,3 +1,4 @@
+using World.InMemory.Queue;
 using World.InMemory.Storage;
 using World.Rules;
 
@@ -23,6 +24,7 @@ public sealed class InMemoryWorld : IWorld
         Steps = new InMemoryStepStore(_state);
         Events = new InMemoryEventStore(_state);
         Hooks = new InMemoryHookStore(_state);
+        Queue = new InMemoryQueue(_state);
     }
 
     /// <inheritdoc />
@@ -36,6 +38,9 @@ public sealed class InMemoryWorld : IWorld
 
     /// <inheritdoc />
     public IHookStore Hooks { get; }
+
+    /// <inheritdoc />
+    public IWorldQueue Queue { get; }
 
     /// <inheritdoc />
     public WorldCapabilities Capabilities { get; } = WorldCapabilities.None;

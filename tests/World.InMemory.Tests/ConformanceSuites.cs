@@ -1,3 +1,4 @@
+using World.Testing.Queue;
 using World.Testing.Storage;
 
 namespace World.InMemory.Tests;
@@ -50,6 +51,16 @@ public sealed class InMemoryPayloadFidelityTests : PayloadFidelityTests
 }
 
 public sealed class InMemoryConcurrencyTests : ConcurrencyTests
+{
+    protected override ValueTask<IWorld> CreateWorldAsync(TimeProvider timeProvider) => new(new InMemoryWorld(timeProvider: timeProvider));
+}
+
+public sealed class InMemoryQueueTests : QueueTests
+{
+    protected override ValueTask<IWorld> CreateWorldAsync(TimeProvider timeProvider) => new(new InMemoryWorld(timeProvider: timeProvider));
+}
+
+public sealed class InMemoryQueueProcessorTests : QueueProcessorTests
 {
     protected override ValueTask<IWorld> CreateWorldAsync(TimeProvider timeProvider) => new(new InMemoryWorld(timeProvider: timeProvider));
 }

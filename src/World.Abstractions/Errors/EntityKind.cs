@@ -17,4 +17,7 @@ public enum EntityKind
 
     /// <summary>An event.</summary>
     Event,
+
+    /// <summary>A dead-lettered queue message.</summary>
+    DeadLetter,
 }

@@ -29,6 +29,7 @@ public class EntityNotFoundException : WorldException
         EntityKind.Step => WorldErrorCodes.StepNotFound,
         EntityKind.Hook => WorldErrorCodes.HookNotFound,
         EntityKind.Wait => WorldErrorCodes.WaitNotFound,
+        EntityKind.DeadLetter => WorldErrorCodes.DeadLetterNotFound,
         _ => WorldErrorCodes.EventNotFound,
     };
 }

@@ -27,6 +27,12 @@ public static class WorldErrorCodes
     /// <summary>The event does not exist (404).</summary>
     public const string EventNotFound = "EVENT_NOT_FOUND";
 
+    /// <summary>No dead letter has the id.</summary>
+    public const string DeadLetterNotFound = "DEAD_LETTER_NOT_FOUND";
+
+    /// <summary>A queue lease lapsed before its message was settled.</summary>
+    public const string LeaseExpired = "LEASE_EXPIRED";
+
     /// <summary>A duplicate creation or an illegal transition (409).</summary>
     public const string EntityConflict = "ENTITY_CONFLICT";
 

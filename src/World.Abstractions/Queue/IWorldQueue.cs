@@ -1,0 +1,69 @@
+namespace World;
+
+/// <summary>
+/// The World's durable queue: at-least-once delivery of opaque messages to named queues, with leases, delays,
+/// priorities, idempotency keys and a dead-letter store. Consumers normally use <see cref="Queue.QueueProcessor"/>,
+/// which drives the claim/complete/fail primitives below with bounded concurrency, heartbeats and backoff.
+/// </summary>
+/// <remarks>
+/// A claimed message carries a <see cref="QueueLease"/>; every settlement (<see cref="CompleteAsync"/>,
+/// <see cref="ReleaseAsync"/>, <see cref="FailAsync"/>, <see cref="RenewAsync"/>) is fenced to that lease, so a worker
+/// whose lease expired and was reclaimed can no longer change the message.
+/// </remarks>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Naming", "CA1711", Justification = "It is a queue; the name matches the World contract (world.queue).")]
+public interface IWorldQueue
+{
+    /// <summary>
+    /// Enqueues a message. With an <see cref="EnqueueOptions.IdempotencyKey"/> that a live (pending or leased)
+    /// message of the same queue already has, nothing is enqueued and that message's id is returned.
+    /// </summary>
+    Task<EnqueueResult> EnqueueAsync(string queueName, ReadOnlyMemory<byte> payload, EnqueueOptions? options = null, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Leases up to <see cref="ClaimRequest.MaxMessages"/> available messages of the named queues: highest priority
+    /// first, then earliest availability. Messages whose lease expired are reclaimed (their expiry counts as a
+    /// failure; one that exhausts its attempts is dead-lettered instead of delivered).
+    /// </summary>
+    Task<IReadOnlyList<QueueMessage>> ClaimAsync(ClaimRequest request, CancellationToken cancellationToken = default);
+
+    /// <summary>Acknowledges a message: it is removed. False when the lease is no longer current.</summary>
+    Task<bool> CompleteAsync(QueueLease lease, CancellationToken cancellationToken = default);
+
+    /// <summary>Extends a lease to now + <paramref name="leaseDuration"/> (heartbeat). False when the lease is no longer current.</summary>
+    Task<bool> RenewAsync(QueueLease lease, TimeSpan leaseDuration, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Returns a message for redelivery after <paramref name="delay"/> without counting a failure: a handler asking
+    /// to run again later, or a consumer shutting down. False when the lease is no longer current.
+    /// </summary>
+    Task<bool> ReleaseAsync(QueueLease lease, TimeSpan delay, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Records a failed delivery: the message is retried after <see cref="QueueFailure.RetryDelay"/>, or moves to the
+    /// dead-letter store once its failures reach its maximum attempts.
+    /// </summary>
+    Task<FailureOutcome> FailAsync(QueueLease lease, QueueFailure failure, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Completes when a message may have become available on one of the queues, or after <paramref name="timeout"/>.
+    /// A hint only: callers claim afterwards and must not assume a message is there.
+    /// </summary>
+    Task WaitForMessagesAsync(IReadOnlyCollection<string> queueNames, TimeSpan timeout, CancellationToken cancellationToken = default);
+
+    /// <summary>Lists dead letters, oldest first (by message id), optionally of one queue.</summary>
+    Task<Page<DeadLetter>> ListDeadLettersAsync(DeadLetterQuery? query = null, CancellationToken cancellationToken = default);
+
+    /// <summary>Reads one dead letter with its payload.</summary>
+    /// <exception cref="EntityNotFoundException">No dead letter has this id.</exception>
+    Task<DeadLetter> GetDeadLetterAsync(string messageId, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Sends a dead letter back to its queue with the same message id and a fresh attempt budget, available now.
+    /// </summary>
+    /// <exception cref="EntityNotFoundException">No dead letter has this id.</exception>
+    /// <exception cref="EntityConflictException">A live message of the queue holds the dead letter's idempotency key.</exception>
+    Task ReplayDeadLetterAsync(string messageId, CancellationToken cancellationToken = default);
+
+    /// <summary>Deletes dead letters: the given ids, or all of one queue when <paramref name="messageIds"/> is null. Returns how many.</summary>
+    Task<int> PurgeDeadLettersAsync(string? queueName = null, IReadOnlyCollection<string>? messageIds = null, CancellationToken cancellationToken = default);
+}

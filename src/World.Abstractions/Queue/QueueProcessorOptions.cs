@@ -1,0 +1,29 @@
+namespace World.Queue;
+
+/// <summary>Options of <see cref="QueueProcessor"/>.</summary>
+public sealed record QueueProcessorOptions
+{
+    /// <summary>The queues to consume.</summary>
+    public required IReadOnlyCollection<string> Queues { get; init; }
+
+    /// <summary>The most handlers running at once in this process.</summary>
+    public int Concurrency { get; init; } = 8;
+
+    /// <summary>How long a delivery is leased; renewed every <see cref="HeartbeatInterval"/> while the handler runs.</summary>
+    public TimeSpan LeaseDuration { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How often a running handler's lease is renewed; well under <see cref="LeaseDuration"/>.</summary>
+    public TimeSpan HeartbeatInterval { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>The longest idle wait before claiming again when no wake-up arrives (the polling floor).</summary>
+    public TimeSpan PollInterval { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Backoff after a handler failure.</summary>
+    public RetryBackoff Backoff { get; init; } = new();
+
+    /// <summary>How long shutdown waits for running handlers before cancelling them and releasing their messages.</summary>
+    public TimeSpan ShutdownTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>The lease owner recorded on claimed messages.</summary>
+    public string Owner { get; init; } = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():N}";
+}

@@ -1,0 +1,149 @@
+using World.Rules;
+
+namespace World.Queue;
+
+/// <summary>
+/// The queue's rules, in one place for every backend: input validation and bounds, message ids, and when a message
+/// is dead-lettered.
+/// </summary>
+public static class QueueRules
+{
+    /// <summary>The largest payload a message may carry.</summary>
+    public const int MaxPayloadBytes = 16 * 1024 * 1024;
+
+    /// <summary>The most headers a message may carry.</summary>
+    public const int MaxHeaders = 64;
+
+    /// <summary>The largest failure budget.</summary>
+    public const int MaxAttemptsLimit = 1000;
+
+    /// <summary>The most messages one claim may lease.</summary>
+    public const int MaxClaim = 1000;
+
+    /// <summary>The longest delay (and lease); longer waits belong to the workflow (durable sleeps), not the queue.</summary>
+    public static readonly TimeSpan MaxDelay = TimeSpan.FromDays(3650);
+
+    /// <summary>The error recorded when a lease lapses before its message was settled.</summary>
+    public static StructuredError LeaseExpired { get; } = new(
+        "The lease expired before the message was settled: the consumer crashed, stalled or lost its connection.",
+        Code: WorldErrorCodes.LeaseExpired);
+
+    /// <summary>Whether a message with <paramref name="failures"/> failed deliveries goes to the dead-letter store.</summary>
+    public static bool IsExhausted(int failures, int maxAttempts) => failures >= maxAttempts;
+
+    /// <summary>Validates an enqueue request and fixes its id and times.</summary>
+    /// <exception cref="WorldValidationException">A name, key, header, delay or budget is invalid.</exception>
+    /// <exception cref="PayloadTooLargeException">The payload exceeds <see cref="MaxPayloadBytes"/>.</exception>
+    public static PreparedMessage PrepareEnqueue(string queueName, ReadOnlyMemory<byte> payload, EnqueueOptions? options, DateTimeOffset now)
+    {
+        options ??= EnqueueOptions.Default;
+        IdValidation.RequireName(queueName, "queueName");
+        if (payload.Length > MaxPayloadBytes)
+        {
+            throw new PayloadTooLargeException("payload", payload.Length, MaxPayloadBytes);
+        }
+
+        if (options.IdempotencyKey is not null)
+        {
+            IdValidation.RequireName(options.IdempotencyKey, "idempotencyKey");
+        }
+
+        var delay = RequireDelay(options.Delay ?? TimeSpan.Zero, "delay");
+        if (options.MaxAttempts is < 1 or > MaxAttemptsLimit)
+        {
+            throw new WorldValidationException($"maxAttempts must be between 1 and {MaxAttemptsLimit}, got {options.MaxAttempts}.", "maxAttempts");
+        }
+
+        var headers = ValidateHeaders(options.Headers);
+        now = EventRules.Normalize(now);
+        return new PreparedMessage
+        {
+            MessageId = WorldIds.New(IdPrefixes.Message, now),
+            QueueName = queueName,
+            Payload = payload.ToArray(),
+            Headers = headers,
+            Priority = options.Priority,
+            IdempotencyKey = options.IdempotencyKey,
+            MaxAttempts = options.MaxAttempts,
+            EnqueuedAt = now,
+            AvailableAt = EventRules.Normalize(now + delay),
+        };
+    }
+
+    /// <summary>Validates a claim request.</summary>
+    public static void ValidateClaim(ClaimRequest request)
+    {
+        if (request is null)
+        {
+            throw new WorldValidationException("A claim request is required.", "request");
+        }
+
+        if (request.QueueNames is null || request.QueueNames.Count == 0)
+        {
+            throw new WorldValidationException("A claim names at least one queue.", "queueNames");
+        }
+
+        foreach (var name in request.QueueNames)
+        {
+            IdValidation.RequireName(name, "queueNames");
+        }
+
+        if (request.MaxMessages is < 1 or > MaxClaim)
+        {
+            throw new WorldValidationException($"maxMessages must be between 1 and {MaxClaim}, got {request.MaxMessages}.", "maxMessages");
+        }
+
+        RequirePositive(request.LeaseDuration, "leaseDuration");
+        IdValidation.RequireName(request.Owner, "owner");
+    }
+
+    /// <summary>Validates a lease presented for settlement.</summary>
+    public static void ValidateLease(QueueLease lease)
+    {
+        if (lease is null)
+        {
+            throw new WorldValidationException("A lease is required.", "lease");
+        }
+
+        IdValidation.RequireSafeId(lease.MessageId, "messageId");
+        IdValidation.RequireSafeId(lease.LeaseId, "leaseId");
+    }
+
+    /// <summary>Validates a delay: not negative, at most <see cref="MaxDelay"/>.</summary>
+    public static TimeSpan RequireDelay(TimeSpan delay, string field) =>
+        delay < TimeSpan.Zero || delay > MaxDelay
+            ? throw new WorldValidationException($"{field} must be between 0 and {MaxDelay.TotalDays:0} days, got {delay}.", field)
+            : delay;
+
+    /// <summary>Validates a duration: positive, at most <see cref="MaxDelay"/>.</summary>
+    public static TimeSpan RequirePositive(TimeSpan duration, string field) =>
+        duration <= TimeSpan.Zero || duration > MaxDelay
+            ? throw new WorldValidationException($"{field} must be positive and at most {MaxDelay.TotalDays:0} days, got {duration}.", field)
+            : duration;
+
+    private static Dictionary<string, string> ValidateHeaders(IReadOnlyDictionary<string, string>? headers)
+    {
+        var copy = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (headers is null)
+        {
+            return copy;
+        }
+
+        if (headers.Count > MaxHeaders)
+        {
+            throw new WorldValidationException($"A message carries at most {MaxHeaders} headers, got {headers.Count}.", "headers");
+        }
+
+        foreach (var (key, value) in headers)
+        {
+            if (string.IsNullOrEmpty(key) || key.Length > IdValidation.MaxIdLength || value is null || value.Length > IdValidation.MaxNameLength * 8)
+            {
+                throw new WorldValidationException("Header names must be 1 to 256 characters and values at most 8192 characters.", "headers");
+            }
+
+            copy[key] = value;
+        }
+
+        return copy;
+    }
+}

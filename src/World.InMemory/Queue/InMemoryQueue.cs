@@ -1,0 +1,341 @@
+using World.InMemory.Storage;
+using World.Queue;
+using World.Rules;
+
+namespace World.InMemory.Queue;
+
+/// <summary>
+/// A real queue in memory: priority and delay ordering, leases timed by the injected clock, fenced settlement,
+/// idempotency keys, dead letters. One lock guards it; every operation is a few sorted-set steps.
+/// </summary>
+internal sealed class InMemoryQueue(InMemoryState state) : IWorldQueue
+{
+    private readonly Lock _gate = new();
+    private readonly Dictionary<string, QueueEntry> _messages = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, SortedSet<QueueEntry>> _ready = new(StringComparer.Ordinal);
+    private readonly SortedSet<QueueEntry> _leased = new(QueueEntry.ExpiryOrder);
+    private readonly Dictionary<(string Queue, string Key), string> _idempotency = [];
+    private readonly SortedList<string, DeadLetter> _deadLetters = new(StringComparer.Ordinal);
+    private TaskCompletionSource _changed = NewSignal();
+
+    public Task<EnqueueResult> EnqueueAsync(string queueName, ReadOnlyMemory<byte> payload, EnqueueOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        state.ThrowIfDisposed();
+        var prepared = QueueRules.PrepareEnqueue(queueName, payload, options, Now());
+        lock (_gate)
+        {
+            if (prepared.IdempotencyKey is { } key && _idempotency.TryGetValue((queueName, key), out var existing))
+            {
+                return Task.FromResult(new EnqueueResult(existing, Duplicate: true));
+            }
+
+            var entry = new QueueEntry(prepared);
+            _messages.Add(entry.MessageId, entry);
+            if (prepared.IdempotencyKey is { } newKey)
+            {
+                _idempotency.Add((queueName, newKey), entry.MessageId);
+            }
+
+            Ready(entry);
+            SignalLocked();
+            return Task.FromResult(new EnqueueResult(entry.MessageId, Duplicate: false));
+        }
+    }
+
+    public Task<IReadOnlyList<QueueMessage>> ClaimAsync(ClaimRequest request, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        state.ThrowIfDisposed();
+        QueueRules.ValidateClaim(request);
+        var now = Now();
+        var leaseId = Guid.NewGuid().ToString("N");
+        lock (_gate)
+        {
+            ReclaimExpiredLocked(now);
+            var candidates = new List<QueueEntry>();
+            foreach (var queueName in request.QueueNames.Distinct(StringComparer.Ordinal))
+            {
+                if (_ready.TryGetValue(queueName, out var ready))
+                {
+                    candidates.AddRange(ready.Where(entry => entry.AvailableAt <= now).Take(request.MaxMessages));
+                }
+            }
+
+            candidates.Sort(QueueEntry.ReadyOrder);
+            var claimed = new List<QueueMessage>(Math.Min(request.MaxMessages, candidates.Count));
+            foreach (var entry in candidates.Take(request.MaxMessages))
+            {
+                _ready[entry.Message.QueueName].Remove(entry);
+                entry.LeaseId = leaseId;
+                entry.LeaseOwner = request.Owner;
+                entry.LeaseExpiresAt = EventRules.Normalize(now + request.LeaseDuration);
+                entry.Attempt++;
+                _leased.Add(entry);
+                claimed.Add(entry.ToMessage());
+            }
+
+            return Task.FromResult<IReadOnlyList<QueueMessage>>(claimed);
+        }
+    }
+
+    public Task<bool> CompleteAsync(QueueLease lease, CancellationToken cancellationToken = default) =>
+        Settle(
+            lease,
+            (entry, _) =>
+            {
+                Remove(entry);
+                return true;
+            },
+            cancellationToken);
+
+    public Task<bool> RenewAsync(QueueLease lease, TimeSpan leaseDuration, CancellationToken cancellationToken = default)
+    {
+        QueueRules.RequirePositive(leaseDuration, nameof(leaseDuration));
+        return Settle(
+            lease,
+            (entry, now) =>
+            {
+                _leased.Remove(entry);
+                entry.LeaseExpiresAt = EventRules.Normalize(now + leaseDuration);
+                _leased.Add(entry);
+                return true;
+            },
+            cancellationToken);
+    }
+
+    public Task<bool> ReleaseAsync(QueueLease lease, TimeSpan delay, CancellationToken cancellationToken = default)
+    {
+        QueueRules.RequireDelay(delay, nameof(delay));
+        return Settle(
+            lease,
+            (entry, now) =>
+            {
+                Unlease(entry, EventRules.Normalize(now + delay));
+                return true;
+            },
+            cancellationToken);
+    }
+
+    public async Task<FailureOutcome> FailAsync(QueueLease lease, QueueFailure failure, CancellationToken cancellationToken = default)
+    {
+        if (failure?.Error?.Message is null)
+        {
+            throw new WorldValidationException("A failure with an error message is required.", nameof(failure));
+        }
+
+        QueueRules.RequireDelay(failure.RetryDelay, "retryDelay");
+        var outcome = FailureOutcome.LeaseLost;
+        await Settle(
+            lease,
+            (entry, now) =>
+            {
+                outcome = RecordFailureLocked(entry, failure.Error, now, EventRules.Normalize(now + failure.RetryDelay));
+                return true;
+            },
+            cancellationToken).ConfigureAwait(false);
+        return outcome;
+    }
+
+    public async Task WaitForMessagesAsync(IReadOnlyCollection<string> queueNames, TimeSpan timeout, CancellationToken cancellationToken = default)
+    {
+        state.ThrowIfDisposed();
+        Task changed;
+        lock (_gate)
+        {
+            changed = _changed.Task;
+        }
+
+        using var wake = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        await Task.WhenAny(changed, Task.Delay(timeout, state.TimeProvider, wake.Token)).ConfigureAwait(false);
+        await wake.CancelAsync().ConfigureAwait(false);
+        cancellationToken.ThrowIfCancellationRequested();
+    }
+
+    public Task<Page<DeadLetter>> ListDeadLettersAsync(DeadLetterQuery? query = null, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        state.ThrowIfDisposed();
+        query ??= new DeadLetterQuery();
+        if (query.QueueName is not null)
+        {
+            IdValidation.RequireName(query.QueueName, "queueName");
+        }
+
+        lock (_gate)
+        {
+            var source = _deadLetters.Values.Where(letter => query.QueueName is null || letter.QueueName == query.QueueName).ToList();
+            return Task.FromResult(ListPaging.Paginate(
+                source,
+                static letter => letter.MessageId,
+                query.Page,
+                DeadLetterQuery.DefaultLimit,
+                SortOrder.Ascending,
+                static letter => letter with { Payload = null }));
+        }
+    }
+
+    public Task<DeadLetter> GetDeadLetterAsync(string messageId, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        state.ThrowIfDisposed();
+        IdValidation.RequireSafeId(messageId, nameof(messageId));
+        lock (_gate)
+        {
+            return _deadLetters.TryGetValue(messageId, out var letter)
+                ? Task.FromResult(letter)
+                : throw new EntityNotFoundException(EntityKind.DeadLetter, messageId);
+        }
+    }
+
+    public Task ReplayDeadLetterAsync(string messageId, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        state.ThrowIfDisposed();
+        IdValidation.RequireSafeId(messageId, nameof(messageId));
+        var now = Now();
+        lock (_gate)
+        {
+            if (!_deadLetters.TryGetValue(messageId, out var letter))
+            {
+                throw new EntityNotFoundException(EntityKind.DeadLetter, messageId);
+            }
+
+            if (letter.IdempotencyKey is { } key && _idempotency.ContainsKey((letter.QueueName, key)))
+            {
+                throw new EntityConflictException($"A live message of queue '{letter.QueueName}' holds idempotency key '{key}'; replay it after that message settles.");
+            }
+
+            var entry = new QueueEntry(new PreparedMessage
+            {
+                MessageId = letter.MessageId,
+                QueueName = letter.QueueName,
+                Payload = letter.Payload!.Value,
+                Headers = letter.Headers,
+                Priority = letter.Priority,
+                IdempotencyKey = letter.IdempotencyKey,
+                MaxAttempts = letter.MaxAttempts,
+                EnqueuedAt = letter.EnqueuedAt,
+                AvailableAt = now,
+            });
+            _deadLetters.Remove(messageId);
+            _messages.Add(entry.MessageId, entry);
+            if (letter.IdempotencyKey is { } newKey)
+            {
+                _idempotency.Add((letter.QueueName, newKey), entry.MessageId);
+            }
+
+            Ready(entry);
+            SignalLocked();
+            return Task.CompletedTask;
+        }
+    }
+
+    public Task<int> PurgeDeadLettersAsync(string? queueName = null, IReadOnlyCollection<string>? messageIds = null, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        state.ThrowIfDisposed();
+        if (queueName is not null)
+        {
+            IdValidation.RequireName(queueName, nameof(queueName));
+        }
+
+        lock (_gate)
+        {
+            var doomed = _deadLetters.Values
+                .Where(letter => (queueName is null || letter.QueueName == queueName) && (messageIds is null || messageIds.Contains(letter.MessageId)))
+                .Select(letter => letter.MessageId)
+                .ToList();
+            foreach (var id in doomed)
+            {
+                _deadLetters.Remove(id);
+            }
+
+            return Task.FromResult(doomed.Count);
+        }
+    }
+
+    private Task<bool> Settle(QueueLease lease, Func<QueueEntry, DateTimeOffset, bool> apply, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        state.ThrowIfDisposed();
+        QueueRules.ValidateLease(lease);
+        var now = Now();
+        lock (_gate)
+        {
+            // Fenced: only the holder of the current lease may settle. A reclaimed message has a new lease (or none).
+            return Task.FromResult(
+                _messages.TryGetValue(lease.MessageId, out var entry) && entry.LeaseId == lease.LeaseId && apply(entry, now));
+        }
+    }
+
+    private void ReclaimExpiredLocked(DateTimeOffset now)
+    {
+        while (_leased.Min is { } entry && entry.LeaseExpiresAt <= now)
+        {
+            RecordFailureLocked(entry, QueueRules.LeaseExpired, now, now);
+        }
+    }
+
+    private FailureOutcome RecordFailureLocked(QueueEntry entry, StructuredError error, DateTimeOffset now, DateTimeOffset retryAt)
+    {
+        entry.Failures++;
+        entry.LastError = error;
+        if (QueueRules.IsExhausted(entry.Failures, entry.Message.MaxAttempts))
+        {
+            Remove(entry);
+            _deadLetters.Add(entry.MessageId, entry.ToDeadLetter(error, now));
+            return FailureOutcome.DeadLettered;
+        }
+
+        Unlease(entry, retryAt);
+        return FailureOutcome.Retrying;
+    }
+
+    private void Unlease(QueueEntry entry, DateTimeOffset availableAt)
+    {
+        _leased.Remove(entry);
+        entry.LeaseId = null;
+        entry.LeaseOwner = null;
+        entry.AvailableAt = availableAt;
+        Ready(entry);
+        SignalLocked();
+    }
+
+    private void Ready(QueueEntry entry)
+    {
+        if (!_ready.TryGetValue(entry.Message.QueueName, out var ready))
+        {
+            ready = new SortedSet<QueueEntry>(QueueEntry.ReadyOrder);
+            _ready.Add(entry.Message.QueueName, ready);
+        }
+
+        ready.Add(entry);
+    }
+
+    private void Remove(QueueEntry entry)
+    {
+        _leased.Remove(entry);
+        if (_ready.TryGetValue(entry.Message.QueueName, out var ready))
+        {
+            ready.Remove(entry);
+        }
+
+        _messages.Remove(entry.MessageId);
+        if (entry.Message.IdempotencyKey is { } key)
+        {
+            _idempotency.Remove((entry.Message.QueueName, key));
+        }
+    }
+
+    private void SignalLocked()
+    {
+        var changed = _changed;
+        _changed = NewSignal();
+        changed.TrySetResult();
+    }
+
+    private DateTimeOffset Now() => EventRules.Now(state.TimeProvider);
+
+    private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+}

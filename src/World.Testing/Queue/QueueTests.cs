@@ -1,0 +1,372 @@
+namespace World.Testing.Queue;
+
+/// <summary>
+/// The queue primitives: ordering, delays on the fake clock, idempotency keys, leases, fenced settlement, failures,
+/// dead letters (contract §6, DESIGN.md §6).
+/// </summary>
+public abstract class QueueTests : WorldTestBase
+{
+    /// <summary>The queue every test uses unless it needs several.</summary>
+    protected const string QueueName = "__wkf_workflow_orders";
+
+    private static readonly TimeSpan Lease = TimeSpan.FromSeconds(30);
+
+    private IWorldQueue Queue => World.Queue;
+
+    [Fact]
+    public async Task An_enqueued_message_is_delivered_byte_exact_with_its_metadata()
+    {
+        byte[] payload = [0, 1, 2, 0xFF, 0, (byte)'x'];
+        var headers = new Dictionary<string, string> { ["traceparent"] = "00-abc-def-01" };
+        var enqueued = await Queue.EnqueueAsync(QueueName, payload, new EnqueueOptions { Headers = headers, Priority = 3 }, Cancellation);
+
+        var message = Assert.Single(await ClaimAsync());
+
+        Assert.False(enqueued.Duplicate);
+        Assert.StartsWith(IdPrefixes.Message, enqueued.MessageId, StringComparison.Ordinal);
+        Assert.Equal(enqueued.MessageId, message.MessageId);
+        Assert.Equal(QueueName, message.QueueName);
+        Assert.Equal(payload, message.Payload.ToArray());
+        Assert.Equal(headers, message.Headers);
+        Assert.Equal(3, message.Priority);
+        Assert.Equal(1, message.Attempt);
+        Assert.Equal(0, message.Failures);
+        Assert.Equal(Clock.GetUtcNow(), message.EnqueuedAt);
+        Assert.Equal(Clock.GetUtcNow() + Lease, message.Lease.ExpiresAt);
+        Assert.Empty(await ClaimAsync());
+    }
+
+    [Fact]
+    public async Task Messages_are_claimed_by_priority_then_availability()
+    {
+        var early = await EnqueueAsync("early");
+        Clock.Advance(TimeSpan.FromMilliseconds(1));
+        var urgent = await EnqueueAsync("urgent", new EnqueueOptions { Priority = 5 });
+        Clock.Advance(TimeSpan.FromMilliseconds(1));
+        var late = await EnqueueAsync("late");
+        Clock.Advance(TimeSpan.FromMilliseconds(1));
+        var backlog = await EnqueueAsync("backlog", new EnqueueOptions { Priority = -1 });
+
+        var first = await ClaimAsync(max: 3);
+        var second = await ClaimAsync(max: 3);
+
+        Assert.Equal([urgent, early, late], first.Select(m => m.MessageId));
+        Assert.Equal([backlog], second.Select(m => m.MessageId));
+    }
+
+    [Fact]
+    public async Task A_claim_takes_at_most_the_requested_number_and_only_from_the_named_queues()
+    {
+        for (var i = 0; i < 5; i++)
+        {
+            await EnqueueAsync($"m{i}");
+        }
+
+        await Queue.EnqueueAsync("__wkf_step_other", Bytes("other"), cancellationToken: Cancellation);
+
+        Assert.Equal(2, (await ClaimAsync(max: 2)).Count);
+        Assert.Equal(3, (await ClaimAsync(max: 10)).Count);
+        var other = Assert.Single(await Queue.ClaimAsync(new ClaimRequest([QueueName, "__wkf_step_other"], 10, Lease, "test"), Cancellation));
+        Assert.Equal("__wkf_step_other", other.QueueName);
+    }
+
+    [Fact]
+    public async Task A_delayed_message_is_not_delivered_before_its_time()
+    {
+        var id = await EnqueueAsync("later", new EnqueueOptions { Delay = TimeSpan.FromSeconds(10) });
+
+        Assert.Empty(await ClaimAsync());
+        Clock.Advance(TimeSpan.FromSeconds(9));
+        Assert.Empty(await ClaimAsync());
+        Clock.Advance(TimeSpan.FromSeconds(1));
+        Assert.Equal(id, Assert.Single(await ClaimAsync()).MessageId);
+    }
+
+    [Fact]
+    public async Task A_delayed_high_priority_message_does_not_block_available_ones()
+    {
+        await EnqueueAsync("later", new EnqueueOptions { Delay = TimeSpan.FromMinutes(1), Priority = 10 });
+        var now = await EnqueueAsync("now");
+        Assert.Equal(now, Assert.Single(await ClaimAsync(max: 5)).MessageId);
+    }
+
+    [Fact]
+    public async Task The_same_idempotency_key_while_live_returns_the_first_message()
+    {
+        var options = new EnqueueOptions { IdempotencyKey = "step_1" };
+        var first = await Queue.EnqueueAsync(QueueName, Bytes("a"), options, Cancellation);
+        var second = await Queue.EnqueueAsync(QueueName, Bytes("b"), options, Cancellation);
+
+        Assert.False(first.Duplicate);
+        Assert.True(second.Duplicate);
+        Assert.Equal(first.MessageId, second.MessageId);
+        var message = Assert.Single(await ClaimAsync(max: 10));
+        Assert.Equal(Bytes("a"), message.Payload.ToArray());
+
+        // Still live while leased.
+        Assert.Equal(first.MessageId, (await Queue.EnqueueAsync(QueueName, Bytes("c"), options, Cancellation)).MessageId);
+
+        // Spent once completed: the key enqueues anew.
+        Assert.True(await Queue.CompleteAsync(message.Lease, Cancellation));
+        var third = await Queue.EnqueueAsync(QueueName, Bytes("d"), options, Cancellation);
+        Assert.False(third.Duplicate);
+        Assert.NotEqual(first.MessageId, third.MessageId);
+    }
+
+    [Fact]
+    public async Task Idempotency_keys_are_scoped_to_their_queue()
+    {
+        var options = new EnqueueOptions { IdempotencyKey = "k" };
+        var a = await Queue.EnqueueAsync(QueueName, Bytes("a"), options, Cancellation);
+        var b = await Queue.EnqueueAsync("__wkf_step_other", Bytes("b"), options, Cancellation);
+        Assert.False(b.Duplicate);
+        Assert.NotEqual(a.MessageId, b.MessageId);
+    }
+
+    [Fact]
+    public async Task Twenty_concurrent_enqueues_with_one_key_make_one_message()
+    {
+        var outcomes = await RaceAsync(20, i => Queue.EnqueueAsync(QueueName, Bytes($"{i}"), new EnqueueOptions { IdempotencyKey = "same" }, Cancellation));
+
+        Assert.All(outcomes, o => Assert.True(o.Succeeded));
+        Assert.Single(outcomes.Select(o => o.Value!.MessageId).Distinct());
+        Assert.Single(outcomes, o => !o.Value!.Duplicate);
+        Assert.Single(await ClaimAsync(max: 50));
+    }
+
+    [Fact]
+    public async Task An_expired_lease_is_reclaimed_and_the_message_redelivered_as_a_failure()
+    {
+        var id = await EnqueueAsync("work");
+        var first = Assert.Single(await ClaimAsync());
+
+        Clock.Advance(Lease - TimeSpan.FromSeconds(1));
+        Assert.Empty(await ClaimAsync());
+        Clock.Advance(TimeSpan.FromSeconds(1));
+        var second = Assert.Single(await ClaimAsync());
+
+        Assert.Equal(id, second.MessageId);
+        Assert.Equal(2, second.Attempt);
+        Assert.Equal(1, second.Failures);
+        Assert.NotEqual(first.Lease.LeaseId, second.Lease.LeaseId);
+    }
+
+    [Fact]
+    public async Task Settlement_is_fenced_to_the_current_lease()
+    {
+        await EnqueueAsync("work");
+        var stale = Assert.Single(await ClaimAsync());
+        Clock.Advance(Lease);
+        var current = Assert.Single(await ClaimAsync());
+
+        Assert.False(await Queue.CompleteAsync(stale.Lease, Cancellation));
+        Assert.False(await Queue.RenewAsync(stale.Lease, Lease, Cancellation));
+        Assert.False(await Queue.ReleaseAsync(stale.Lease, TimeSpan.Zero, Cancellation));
+        Assert.Equal(FailureOutcome.LeaseLost, await Queue.FailAsync(stale.Lease, Failure(), Cancellation));
+
+        // The late worker changed nothing: the current holder still owns and completes it.
+        Assert.Empty(await ClaimAsync());
+        Assert.True(await Queue.CompleteAsync(current.Lease, Cancellation));
+        Assert.False(await Queue.CompleteAsync(current.Lease, Cancellation));
+        Clock.Advance(Lease * 2);
+        Assert.Empty(await ClaimAsync());
+    }
+
+    [Fact]
+    public async Task Renewing_a_lease_keeps_the_message_from_being_reclaimed()
+    {
+        await EnqueueAsync("long");
+        var message = Assert.Single(await ClaimAsync());
+
+        Clock.Advance(TimeSpan.FromSeconds(20));
+        Assert.True(await Queue.RenewAsync(message.Lease, Lease, Cancellation));
+        Clock.Advance(TimeSpan.FromSeconds(20));
+        Assert.Empty(await ClaimAsync());
+        Clock.Advance(TimeSpan.FromSeconds(10));
+        Assert.Equal(2, Assert.Single(await ClaimAsync()).Attempt);
+    }
+
+    [Fact]
+    public async Task Release_redelivers_after_the_delay_without_counting_a_failure()
+    {
+        await EnqueueAsync("sleep");
+        var message = Assert.Single(await ClaimAsync());
+
+        Assert.True(await Queue.ReleaseAsync(message.Lease, TimeSpan.FromSeconds(5), Cancellation));
+        Assert.Empty(await ClaimAsync());
+        Clock.Advance(TimeSpan.FromSeconds(5));
+        var again = Assert.Single(await ClaimAsync());
+
+        Assert.Equal(message.MessageId, again.MessageId);
+        Assert.Equal(2, again.Attempt);
+        Assert.Equal(0, again.Failures);
+    }
+
+    [Fact]
+    public async Task A_failure_retries_after_its_delay_and_counts()
+    {
+        await EnqueueAsync("flaky");
+        var message = Assert.Single(await ClaimAsync());
+
+        Assert.Equal(FailureOutcome.Retrying, await Queue.FailAsync(message.Lease, Failure(TimeSpan.FromSeconds(2)), Cancellation));
+        Assert.Empty(await ClaimAsync());
+        Clock.Advance(TimeSpan.FromSeconds(2));
+        var again = Assert.Single(await ClaimAsync());
+
+        Assert.Equal(2, again.Attempt);
+        Assert.Equal(1, again.Failures);
+    }
+
+    [Fact]
+    public async Task A_message_that_spends_its_attempts_is_dead_lettered_with_its_history()
+    {
+        var id = await EnqueueAsync("poison", new EnqueueOptions { MaxAttempts = 2, Headers = new Dictionary<string, string> { ["h"] = "v" } });
+
+        var first = Assert.Single(await ClaimAsync());
+        Assert.Equal(FailureOutcome.Retrying, await Queue.FailAsync(first.Lease, Failure(), Cancellation));
+        var second = Assert.Single(await ClaimAsync());
+        Clock.Advance(TimeSpan.FromSeconds(1));
+        Assert.Equal(FailureOutcome.DeadLettered, await Queue.FailAsync(second.Lease, Failure(message: "final"), Cancellation));
+
+        Assert.Empty(await ClaimAsync());
+        var listed = Assert.Single((await Queue.ListDeadLettersAsync(cancellationToken: Cancellation)).Data);
+        Assert.Equal(id, listed.MessageId);
+        Assert.Null(listed.Payload);
+        var letter = await Queue.GetDeadLetterAsync(id, Cancellation);
+        Assert.Equal(QueueName, letter.QueueName);
+        Assert.Equal(Bytes("poison"), letter.Payload!.Value.ToArray());
+        Assert.Equal("v", letter.Headers["h"]);
+        Assert.Equal("final", letter.Reason.Message);
+        Assert.Equal(2, letter.Attempts);
+        Assert.Equal(2, letter.Failures);
+        Assert.Equal(2, letter.MaxAttempts);
+        Assert.Equal(StartTime, letter.EnqueuedAt);
+        Assert.Equal(Clock.GetUtcNow(), letter.DeadLetteredAt);
+    }
+
+    [Fact]
+    public async Task Expired_leases_spend_attempts_too()
+    {
+        var id = await EnqueueAsync("crashes", new EnqueueOptions { MaxAttempts = 2 });
+        Assert.Single(await ClaimAsync());
+        Clock.Advance(Lease);
+        Assert.Single(await ClaimAsync());
+        Clock.Advance(Lease);
+
+        Assert.Empty(await ClaimAsync());
+        var letter = await Queue.GetDeadLetterAsync(id, Cancellation);
+        Assert.Equal(WorldErrorCodes.LeaseExpired, letter.Reason.Code);
+    }
+
+    [Fact]
+    public async Task A_replayed_dead_letter_returns_with_its_id_and_a_fresh_budget()
+    {
+        var id = await DeadLetterAsync("replay me");
+
+        await Queue.ReplayDeadLetterAsync(id, Cancellation);
+
+        var message = Assert.Single(await ClaimAsync());
+        Assert.Equal(id, message.MessageId);
+        Assert.Equal(Bytes("replay me"), message.Payload.ToArray());
+        Assert.Equal(1, message.Attempt);
+        Assert.Equal(0, message.Failures);
+        Assert.Empty((await Queue.ListDeadLettersAsync(cancellationToken: Cancellation)).Data);
+        await Assert.ThrowsAsync<EntityNotFoundException>(() => Queue.ReplayDeadLetterAsync(id, Cancellation));
+    }
+
+    [Fact]
+    public async Task Replay_refuses_while_a_live_message_holds_the_idempotency_key()
+    {
+        var id = await DeadLetterAsync("dead", "key_1");
+        await Queue.EnqueueAsync(QueueName, Bytes("live"), new EnqueueOptions { IdempotencyKey = "key_1" }, Cancellation);
+
+        await Assert.ThrowsAsync<EntityConflictException>(() => Queue.ReplayDeadLetterAsync(id, Cancellation));
+        Assert.Single((await Queue.ListDeadLettersAsync(cancellationToken: Cancellation)).Data);
+    }
+
+    [Fact]
+    public async Task Dead_letters_are_purged_by_id_or_by_queue()
+    {
+        var a = await DeadLetterAsync("a");
+        var b = await DeadLetterAsync("b");
+        var c = await DeadLetterAsync("c");
+
+        Assert.Equal(1, await Queue.PurgeDeadLettersAsync(messageIds: [a], cancellationToken: Cancellation));
+        Assert.Equal([b, c], (await Queue.ListDeadLettersAsync(cancellationToken: Cancellation)).Data.Select(d => d.MessageId));
+        Assert.Equal(0, await Queue.PurgeDeadLettersAsync("__wkf_step_other", cancellationToken: Cancellation));
+        Assert.Equal(2, await Queue.PurgeDeadLettersAsync(QueueName, cancellationToken: Cancellation));
+        await Assert.ThrowsAsync<EntityNotFoundException>(() => Queue.GetDeadLetterAsync(b, Cancellation));
+    }
+
+    [Fact]
+    public async Task Dead_letters_page_in_id_order_and_filter_by_queue()
+    {
+        var ids = new List<string>();
+        for (var i = 0; i < 5; i++)
+        {
+            ids.Add(await DeadLetterAsync($"d{i}"));
+        }
+
+        var first = await Queue.ListDeadLettersAsync(new DeadLetterQuery { Page = new PageRequest { Limit = 2 } }, Cancellation);
+        var rest = await Queue.ListDeadLettersAsync(new DeadLetterQuery { Page = new PageRequest { Limit = 10, Cursor = first.Cursor } }, Cancellation);
+
+        Assert.True(first.HasMore);
+        Assert.False(rest.HasMore);
+        Assert.Equal(ids, first.Data.Concat(rest.Data).Select(d => d.MessageId));
+        Assert.Empty((await Queue.ListDeadLettersAsync(new DeadLetterQuery { QueueName = "__wkf_step_other" }, Cancellation)).Data);
+    }
+
+    [Fact]
+    public async Task Unknown_leases_settle_nothing()
+    {
+        var lease = new QueueLease(NewId(IdPrefixes.Message), "lease1", Clock.GetUtcNow());
+        Assert.False(await Queue.CompleteAsync(lease, Cancellation));
+        Assert.Equal(FailureOutcome.LeaseLost, await Queue.FailAsync(lease, Failure(), Cancellation));
+    }
+
+    [Fact]
+    public async Task Invalid_input_is_rejected_with_typed_errors()
+    {
+        await Assert.ThrowsAnyAsync<WorldValidationException>(() => Queue.EnqueueAsync("", Bytes("x"), cancellationToken: Cancellation));
+        await Assert.ThrowsAnyAsync<WorldValidationException>(() => Queue.EnqueueAsync(QueueName, Bytes("x"), new EnqueueOptions { Delay = TimeSpan.FromSeconds(-1) }, Cancellation));
+        await Assert.ThrowsAnyAsync<WorldValidationException>(() => Queue.EnqueueAsync(QueueName, Bytes("x"), new EnqueueOptions { MaxAttempts = 0 }, Cancellation));
+        await Assert.ThrowsAnyAsync<WorldValidationException>(() => Queue.EnqueueAsync(QueueName, Bytes("x"), new EnqueueOptions { IdempotencyKey = "" }, Cancellation));
+        await Assert.ThrowsAsync<PayloadTooLargeException>(() => Queue.EnqueueAsync(QueueName, new byte[Queue_MaxPayload + 1], cancellationToken: Cancellation));
+        await Assert.ThrowsAnyAsync<WorldValidationException>(() => Queue.ClaimAsync(new ClaimRequest([QueueName], 0, Lease, "t"), Cancellation));
+        await Assert.ThrowsAnyAsync<WorldValidationException>(() => Queue.ClaimAsync(new ClaimRequest([], 1, Lease, "t"), Cancellation));
+        await Assert.ThrowsAnyAsync<WorldValidationException>(() => Queue.ClaimAsync(new ClaimRequest([QueueName], 1, TimeSpan.Zero, "t"), Cancellation));
+        await Assert.ThrowsAsync<EntityNotFoundException>(() => Queue.GetDeadLetterAsync(NewId(IdPrefixes.Message), Cancellation));
+        Assert.Empty(await ClaimAsync());
+    }
+
+    [Fact]
+    public async Task Wait_for_messages_wakes_on_enqueue()
+    {
+        var waiting = Queue.WaitForMessagesAsync([QueueName], TimeSpan.FromHours(1), Cancellation);
+        await EnqueueAsync("wake");
+        await waiting.WaitAsync(TimeSpan.FromSeconds(30), Cancellation);
+    }
+
+    private const int Queue_MaxPayload = global::World.Queue.QueueRules.MaxPayloadBytes;
+
+    /// <summary>Enqueues a UTF-8 payload to <see cref="QueueName"/> and returns the message id.</summary>
+    protected async Task<string> EnqueueAsync(string payload, EnqueueOptions? options = null) =>
+        (await Queue.EnqueueAsync(QueueName, Bytes(payload), options, Cancellation)).MessageId;
+
+    /// <summary>Claims from <see cref="QueueName"/> with a 30 s lease.</summary>
+    protected Task<IReadOnlyList<QueueMessage>> ClaimAsync(int max = 1) =>
+        Queue.ClaimAsync(new ClaimRequest([QueueName], max, Lease, "kit"), Cancellation);
+
+    private static QueueFailure Failure(TimeSpan? retryDelay = null, string message = "boom") =>
+        new(new StructuredError(message, Code: "E_TEST"), retryDelay ?? TimeSpan.Zero);
+
+    private async Task<string> DeadLetterAsync(string payload, string? idempotencyKey = null)
+    {
+        var id = await EnqueueAsync(payload, new EnqueueOptions { MaxAttempts = 1, IdempotencyKey = idempotencyKey });
+        var message = Assert.Single(await ClaimAsync());
+        Assert.Equal(id, message.MessageId);
+        Assert.Equal(FailureOutcome.DeadLettered, await Queue.FailAsync(message.Lease, Failure(), Cancellation));
+        Clock.Advance(TimeSpan.FromMilliseconds(1)); // The next id sorts after this one.
+        return id;
+    }
+}
