@@ -53,6 +53,7 @@ public sealed class PostgresWorld : IWorld
         Steps = new PostgresStepStore(_context);
         Events = new PostgresEventStore(_context);
         Hooks = new PostgresHookStore(_context);
+        Queue = new PostgresQueue(_context);
     }
 
     /// <inheritdoc />
@@ -66,6 +67,12 @@ public sealed class PostgresWorld : IWorld
 
     /// <inheritdoc />
     public IHookStore Hooks { get; }
+
+    /// <summary>The queue, with PostgreSQL extras such as enqueuing inside a caller's transaction.</summary>
+    public PostgresQueue Queue { get; }
+
+    /// <inheritdoc />
+    IWorldQueue IWorld.Queue => Queue;
 
     /// <inheritdoc />
     public WorldCapabilities Capabilities { get; } = new() { MultiProcess = true };
@@ -121,6 +128,7 @@ public sealed class PostgresWorld : IWorld
     public async ValueTask DisposeAsync()
     {
         _context.Dispose();
+        await Queue.DisposeAsync().ConfigureAwait(false);
         if (_ownedDataSource is not null)
         {
             await _ownedDataSource.DisposeAsync().ConfigureAwait(false);

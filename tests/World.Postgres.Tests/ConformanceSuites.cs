@@ -1,3 +1,4 @@
+using World.Testing.Queue;
 using World.Testing.Storage;
 
 namespace World.Postgres.Tests;
@@ -50,6 +51,16 @@ public sealed class PostgresPayloadFidelityTests(PostgresFixture postgres) : Pay
 }
 
 public sealed class PostgresConcurrencyTests(PostgresFixture postgres) : ConcurrencyTests
+{
+    protected override ValueTask<IWorld> CreateWorldAsync(TimeProvider timeProvider) => new(postgres.CreateWorld(timeProvider));
+}
+
+public sealed class PostgresQueueTests(PostgresFixture postgres) : QueueTests
+{
+    protected override ValueTask<IWorld> CreateWorldAsync(TimeProvider timeProvider) => new(postgres.CreateWorld(timeProvider));
+}
+
+public sealed class PostgresQueueProcessorTests(PostgresFixture postgres) : QueueProcessorTests
 {
     protected override ValueTask<IWorld> CreateWorldAsync(TimeProvider timeProvider) => new(postgres.CreateWorld(timeProvider));
 }

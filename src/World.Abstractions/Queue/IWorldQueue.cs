@@ -10,7 +10,6 @@ namespace World;
 /// <see cref="ReleaseAsync"/>, <see cref="FailAsync"/>, <see cref="RenewAsync"/>) is fenced to that lease, so a worker
 /// whose lease expired and was reclaimed can no longer change the message.
 /// </remarks>
-[System.Diagnostics.CodeAnalysis.SuppressMessage("Naming", "CA1711", Justification = "It is a queue; the name matches the World contract (world.queue).")]
 public interface IWorldQueue
 {
     /// <summary>

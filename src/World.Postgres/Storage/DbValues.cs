@@ -25,9 +25,14 @@ internal static class DbValues
     public static NpgsqlParameter Bytea(ReadOnlyMemory<byte>? value) =>
         new() { NpgsqlDbType = NpgsqlDbType.Bytea, Value = value is { } bytes ? bytes : DBNull.Value };
 
+    // Without this overload, a null byte[] would convert implicitly to an empty ReadOnlyMemory<byte> and be stored
+    // as an empty value instead of NULL.
+    public static NpgsqlParameter Bytea(byte[]? value) =>
+        new() { NpgsqlDbType = NpgsqlDbType.Bytea, Value = (object?)value ?? DBNull.Value };
+
     public static NpgsqlParameter Json<T>(T? value)
         where T : class =>
-        Bytea(value is null ? null : (ReadOnlyMemory<byte>?)JsonSerializer.SerializeToUtf8Bytes(value, WorldJson.Options));
+        Bytea(value is null ? null : JsonSerializer.SerializeToUtf8Bytes(value, WorldJson.Options));
 
     public static NpgsqlParameter Attributes(IReadOnlyDictionary<string, string>? attributes) =>
         Json(attributes is null || attributes.Count == 0 ? null : attributes);

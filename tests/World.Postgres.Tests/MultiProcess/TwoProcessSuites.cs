@@ -1,3 +1,4 @@
+using World.Testing.Queue;
 using World.Testing.Storage;
 
 namespace World.Postgres.Tests.MultiProcess;
@@ -17,6 +18,12 @@ public sealed class TwoProcessHookTests(PostgresFixture postgres) : HookTests
 }
 
 public sealed class TwoProcessStepLifecycleTests(PostgresFixture postgres) : StepLifecycleTests
+{
+    protected override ValueTask<IWorld> CreateWorldAsync(TimeProvider timeProvider) =>
+        new(new TwoProcessWorld(postgres.Server.ConnectionString, postgres.NewSchema(), timeProvider));
+}
+
+public sealed class TwoProcessQueueTests(PostgresFixture postgres) : QueueTests
 {
     protected override ValueTask<IWorld> CreateWorldAsync(TimeProvider timeProvider) =>
         new(new TwoProcessWorld(postgres.Server.ConnectionString, postgres.NewSchema(), timeProvider));

@@ -31,6 +31,9 @@ internal sealed class TwoProcessWorld : IWorld
 
     public IHookStore Hooks { get; }
 
+    // Queue calls alternate like every other call: a claim in one process, its settlement in the other.
+    public IWorldQueue Queue => Next().Queue;
+
     public WorldCapabilities Capabilities => _worlds[0].Capabilities;
 
     public async Task StartAsync(CancellationToken cancellationToken = default) =>

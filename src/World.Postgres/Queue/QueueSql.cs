@@ -1,0 +1,125 @@
+namespace World.Postgres.Queue;
+
+/// <summary>The queue's statements for one schema; values always travel as positional parameters.</summary>
+internal sealed class QueueSql
+{
+    private const string DeadLetterColumns =
+        "message_id, queue_name, payload, headers, priority, idempotency_key, idempotency_hash, max_attempts, attempts, failures, reason, enqueued_at, dead_lettered_at";
+
+    public QueueSql(string schema)
+    {
+        var s = PostgresIdentifier.Quote(schema);
+        var messages = s + ".queue_messages";
+        DeadLetters = s + ".dead_letters";
+
+        // NOTIFY channels are identifiers of at most 63 bytes; a shared prefix of two long schema names only costs
+        // spurious wake-ups, never correctness.
+        Channel = ("world_" + schema)[..Math.Min(63, 6 + schema.Length)];
+
+        Enqueue = $"""
+            INSERT INTO {messages} (message_id, queue_name, payload, headers, priority, idempotency_key, idempotency_hash, max_attempts, enqueued_at, available_at)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+            ON CONFLICT (idempotency_hash) WHERE idempotency_hash IS NOT NULL
+            DO UPDATE SET idempotency_hash = EXCLUDED.idempotency_hash
+            RETURNING message_id, xmax <> 0
+            """;
+
+        Notify = $"SELECT pg_notify('{Channel}', $1)";
+
+        // Expired leases of the claimed queues return to the queue as failures; a message that thereby spends its
+        // budget moves to the dead letters instead.
+        Reclaim = $"""
+            WITH expired AS (
+                SELECT message_id FROM {messages}
+                WHERE queue_name = ANY($1) AND lease_id IS NOT NULL AND lease_expires_at <= $2
+                ORDER BY lease_expires_at LIMIT 100 FOR UPDATE SKIP LOCKED),
+            dead AS (
+                DELETE FROM {messages} m USING expired e
+                WHERE m.message_id = e.message_id AND m.failures + 1 >= m.max_attempts
+                RETURNING m.*),
+            buried AS (
+                INSERT INTO {DeadLetters} ({DeadLetterColumns})
+                SELECT message_id, queue_name, payload, headers, priority, idempotency_key, idempotency_hash, max_attempts, attempt, failures + 1, $3, enqueued_at, $2 FROM dead)
+            UPDATE {messages} m
+            SET lease_id = NULL, lease_owner = NULL, lease_expires_at = NULL, failures = m.failures + 1, last_error = $3, available_at = $2
+            FROM expired e
+            WHERE m.message_id = e.message_id AND m.failures + 1 < m.max_attempts
+            """;
+
+        Claim = $"""
+            WITH picked AS (
+                SELECT message_id FROM {messages}
+                WHERE queue_name = ANY($1) AND lease_id IS NULL AND available_at <= $2
+                ORDER BY priority DESC, available_at, message_id
+                LIMIT $3 FOR UPDATE SKIP LOCKED)
+            UPDATE {messages} m
+            SET lease_id = $4, lease_owner = $5, lease_expires_at = $6, attempt = m.attempt + 1
+            FROM picked
+            WHERE m.message_id = picked.message_id
+            RETURNING m.message_id, m.queue_name, m.payload, m.headers, m.priority, m.idempotency_key, m.max_attempts, m.attempt, m.failures, m.enqueued_at, m.available_at
+            """;
+
+        Complete = $"DELETE FROM {messages} WHERE message_id = $1 AND lease_id = $2";
+        Renew = $"UPDATE {messages} SET lease_expires_at = $3 WHERE message_id = $1 AND lease_id = $2";
+        Release = $"UPDATE {messages} SET lease_id = NULL, lease_owner = NULL, lease_expires_at = NULL, available_at = $3 WHERE message_id = $1 AND lease_id = $2";
+
+        Fail = $"""
+            WITH target AS (
+                SELECT message_id FROM {messages} WHERE message_id = $1 AND lease_id = $2 FOR UPDATE),
+            dead AS (
+                DELETE FROM {messages} m USING target t
+                WHERE m.message_id = t.message_id AND m.failures + 1 >= m.max_attempts
+                RETURNING m.*),
+            buried AS (
+                INSERT INTO {DeadLetters} ({DeadLetterColumns})
+                SELECT message_id, queue_name, payload, headers, priority, idempotency_key, idempotency_hash, max_attempts, attempt, failures + 1, $3, enqueued_at, $4 FROM dead),
+            retried AS (
+                UPDATE {messages} m
+                SET lease_id = NULL, lease_owner = NULL, lease_expires_at = NULL, failures = m.failures + 1, last_error = $3, available_at = $5
+                FROM target t
+                WHERE m.message_id = t.message_id AND m.failures + 1 < m.max_attempts
+                RETURNING m.message_id)
+            SELECT (SELECT count(*) FROM dead)::int, (SELECT count(*) FROM retried)::int
+            """;
+
+        ListDeadLetters = $"SELECT message_id, queue_name, NULL::bytea, headers, priority, idempotency_key, max_attempts, attempts, failures, reason, enqueued_at, dead_lettered_at FROM {DeadLetters} WHERE ";
+        GetDeadLetter = $"SELECT message_id, queue_name, payload, headers, priority, idempotency_key, max_attempts, attempts, failures, reason, enqueued_at, dead_lettered_at FROM {DeadLetters} WHERE message_id = $1";
+
+        Replay = $"""
+            WITH moved AS (DELETE FROM {DeadLetters} WHERE message_id = $1 RETURNING *)
+            INSERT INTO {messages} (message_id, queue_name, payload, headers, priority, idempotency_key, idempotency_hash, max_attempts, enqueued_at, available_at)
+            SELECT message_id, queue_name, payload, headers, priority, idempotency_key, idempotency_hash, max_attempts, enqueued_at, $2 FROM moved
+            RETURNING queue_name
+            """;
+
+        Purge = $"DELETE FROM {DeadLetters} WHERE ($1::text IS NULL OR queue_name = $1) AND ($2::text[] IS NULL OR message_id = ANY($2))";
+    }
+
+    public string DeadLetters { get; }
+
+    public string Channel { get; }
+
+    public string Enqueue { get; }
+
+    public string Notify { get; }
+
+    public string Reclaim { get; }
+
+    public string Claim { get; }
+
+    public string Complete { get; }
+
+    public string Renew { get; }
+
+    public string Release { get; }
+
+    public string Fail { get; }
+
+    public string ListDeadLetters { get; }
+
+    public string GetDeadLetter { get; }
+
+    public string Replay { get; }
+
+    public string Purge { get; }
+}
