@@ -242,6 +242,47 @@ public abstract class QueueProcessorTests : WorldTestBase
         Assert.Empty(await World.Queue.ClaimAsync(new ClaimRequest([QueueName], 10, TimeSpan.FromSeconds(30), "t"), Cancellation));
     }
 
+    [Fact]
+    public async Task Messages_held_by_a_crashed_consumer_are_processed_after_their_leases_expire()
+    {
+        var total = Math.Max(20, ManyMessages / 20);
+        for (var i = 0; i < total; i++)
+        {
+            await World.Queue.EnqueueAsync(QueueName, BitConverter.GetBytes(i), cancellationToken: Cancellation);
+        }
+
+        // A consumer takes a tenth of the messages and dies without settling them.
+        var orphaned = await World.Queue.ClaimAsync(new ClaimRequest([QueueName], total / 10, TimeSpan.FromSeconds(30), "crashed"), Cancellation);
+        var seen = new ConcurrentDictionary<string, QueueMessage>(StringComparer.Ordinal);
+        QueueHandler handler = (message, _) =>
+        {
+            seen[message.MessageId] = message;
+            return ValueTask.FromResult(QueueHandlerResult.Complete);
+        };
+        using var stop = new CancellationTokenSource();
+        var consumers = Enumerable.Range(0, 4)
+            .Select(i => new QueueProcessor(World.Queue, new QueueProcessorOptions { Queues = [QueueName], Concurrency = 4, LeaseDuration = LongLease, HeartbeatInterval = LongHeartbeat, PollInterval = TimeSpan.FromSeconds(5) }, handler, Clock))
+            .Select(processor => processor.RunAsync(stop.Token))
+            .ToArray();
+
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(120);
+        while (seen.Count < total)
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"only {seen.Count} of {total} messages were processed");
+            Clock.Advance(TimeSpan.FromSeconds(5));
+            await Task.Delay(10, Cancellation);
+        }
+
+        await stop.CancelAsync();
+        await Task.WhenAll(consumers).WaitAsync(TimeSpan.FromSeconds(60), Cancellation);
+        Assert.All(orphaned, message =>
+        {
+            Assert.Equal(2, seen[message.MessageId].Attempt);
+            Assert.Equal(1, seen[message.MessageId].Failures);
+        });
+        Assert.Empty(await World.Queue.ClaimAsync(new ClaimRequest([QueueName], 10, TimeSpan.FromSeconds(30), "t"), Cancellation));
+    }
+
     /// <summary>Runs one processor until <paramref name="done"/> completes, advancing the fake clock meanwhile if asked, then stops it.</summary>
     protected Task RunProcessorAsync(QueueProcessorOptions options, QueueHandler handler, Task done, TimeSpan? advanceClock = null) =>
         RunProcessorAsync(options, handler, () => Task.FromResult(done.IsCompleted), advanceClock);
