@@ -19,6 +19,7 @@ public sealed class PostgresWorld : IWorld
     private readonly PostgresContext _context;
     private readonly NpgsqlDataSource? _ownedDataSource;
     private readonly PostgresMigrator _migrator;
+    private int _disposed;
 
     /// <summary>Creates a World that builds and owns a data source from <see cref="WorldPostgresOptions.ConnectionString"/>.</summary>
     /// <param name="options">The options; validated here.</param>
@@ -127,6 +128,12 @@ public sealed class PostgresWorld : IWorld
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
+        // Idempotent: a container that registers the World under two service types disposes it twice.
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         _context.Dispose();
         await Queue.DisposeAsync().ConfigureAwait(false);
         if (_ownedDataSource is not null)

@@ -50,6 +50,11 @@ internal sealed partial class QueueWakeups(NpgsqlDataSource dataSource, string c
 
     public async ValueTask DisposeAsync()
     {
+        if (_stop.IsCancellationRequested)
+        {
+            return;
+        }
+
         await _stop.CancelAsync().ConfigureAwait(false);
         if (_listener is not null)
         {
