@@ -21,6 +21,9 @@ public interface IWorld : IAsyncDisposable
     /// <summary>The durable queue that carries workflow and step invocations.</summary>
     IWorldQueue Queue { get; }
 
+    /// <summary>The run output streams.</summary>
+    IWorldStreams Streams { get; }
+
     /// <summary>What this World supports beyond the required contract.</summary>
     WorldCapabilities Capabilities { get; }
 

@@ -1,5 +1,6 @@
 using World.InMemory.Queue;
 using World.InMemory.Storage;
+using World.InMemory.Streams;
 using World.Rules;
 
 namespace World.InMemory;
@@ -25,6 +26,7 @@ public sealed class InMemoryWorld : IWorld
         Events = new InMemoryEventStore(_state);
         Hooks = new InMemoryHookStore(_state);
         Queue = new InMemoryQueue(_state);
+        Streams = new InMemoryStreams(_state);
     }
 
     /// <inheritdoc />
@@ -41,6 +43,9 @@ public sealed class InMemoryWorld : IWorld
 
     /// <inheritdoc />
     public IWorldQueue Queue { get; }
+
+    /// <inheritdoc />
+    public IWorldStreams Streams { get; }
 
     /// <inheritdoc />
     public WorldCapabilities Capabilities { get; } = WorldCapabilities.None;

@@ -1,5 +1,6 @@
 using World.Testing.Queue;
 using World.Testing.Storage;
+using World.Testing.Streams;
 
 namespace World.InMemory.Tests;
 
@@ -61,6 +62,11 @@ public sealed class InMemoryQueueTests : QueueTests
 }
 
 public sealed class InMemoryQueueProcessorTests : QueueProcessorTests
+{
+    protected override ValueTask<IWorld> CreateWorldAsync(TimeProvider timeProvider) => new(new InMemoryWorld(timeProvider: timeProvider));
+}
+
+public sealed class InMemoryStreamTests : StreamTests
 {
     protected override ValueTask<IWorld> CreateWorldAsync(TimeProvider timeProvider) => new(new InMemoryWorld(timeProvider: timeProvider));
 }

@@ -30,6 +30,9 @@ public static class WorldErrorCodes
     /// <summary>No dead letter has the id.</summary>
     public const string DeadLetterNotFound = "DEAD_LETTER_NOT_FOUND";
 
+    /// <summary>A write to a closed stream.</summary>
+    public const string StreamClosed = "STREAM_CLOSED";
+
     /// <summary>A queue lease lapsed before its message was settled.</summary>
     public const string LeaseExpired = "LEASE_EXPIRED";
 
