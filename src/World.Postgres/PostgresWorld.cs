@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 using World.Postgres.Storage;
+using World.Postgres.Streams;
 
 namespace World.Postgres;
 
@@ -55,6 +56,7 @@ public sealed class PostgresWorld : IWorld
         Events = new PostgresEventStore(_context);
         Hooks = new PostgresHookStore(_context);
         Queue = new PostgresQueue(_context);
+        Streams = new PostgresStreams(_context);
     }
 
     /// <inheritdoc />
@@ -76,7 +78,13 @@ public sealed class PostgresWorld : IWorld
     IWorldQueue IWorld.Queue => Queue;
 
     /// <inheritdoc />
+    public IWorldStreams Streams { get; }
+
+    /// <inheritdoc />
     public WorldCapabilities Capabilities { get; } = new() { MultiProcess = true };
+
+    /// <summary>The LISTEN connection's wake-ups (tests drop notifications through it).</summary>
+    internal NotificationListener Notifications => _context.Notifications;
 
     /// <summary>The schema this World uses.</summary>
     public string Schema => _context.Options.Schema;
@@ -135,7 +143,7 @@ public sealed class PostgresWorld : IWorld
         }
 
         _context.Dispose();
-        await Queue.DisposeAsync().ConfigureAwait(false);
+        await _context.Notifications.DisposeAsync().ConfigureAwait(false);
         if (_ownedDataSource is not null)
         {
             await _ownedDataSource.DisposeAsync().ConfigureAwait(false);

@@ -39,6 +39,12 @@ public sealed class WorldPostgresOptions
     /// </summary>
     public TimeSpan TerminalStatusPollInterval { get; set; } = TimeSpan.FromMilliseconds(250);
 
+    /// <summary>
+    /// How long a live stream reader at the tail waits before looking again when no notification arrives: the bound
+    /// on extra latency when a notification is lost.
+    /// </summary>
+    public TimeSpan StreamPollInterval { get; set; } = TimeSpan.FromMilliseconds(500);
+
     /// <summary>Bounds and tenant fields passed to the shared event rules.</summary>
     public EventRulesOptions Rules { get; set; } = EventRulesOptions.Default;
 }

@@ -38,6 +38,11 @@ public sealed class WorldPostgresOptionsValidator : IValidateOptions<WorldPostgr
             failures.Add("WorldPostgresOptions.TerminalStatusPollInterval must be positive.");
         }
 
+        if (options.StreamPollInterval <= TimeSpan.Zero)
+        {
+            failures.Add("WorldPostgresOptions.StreamPollInterval must be positive.");
+        }
+
         if (options.Rules is null)
         {
             failures.Add("WorldPostgresOptions.Rules is required.");

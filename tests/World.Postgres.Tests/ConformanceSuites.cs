@@ -1,5 +1,6 @@
 using World.Testing.Queue;
 using World.Testing.Storage;
+using World.Testing.Streams;
 
 namespace World.Postgres.Tests;
 
@@ -61,6 +62,11 @@ public sealed class PostgresQueueTests(PostgresFixture postgres) : QueueTests
 }
 
 public sealed class PostgresQueueProcessorTests(PostgresFixture postgres) : QueueProcessorTests
+{
+    protected override ValueTask<IWorld> CreateWorldAsync(TimeProvider timeProvider) => new(postgres.CreateWorld(timeProvider));
+}
+
+public sealed class PostgresStreamTests(PostgresFixture postgres) : StreamTests
 {
     protected override ValueTask<IWorld> CreateWorldAsync(TimeProvider timeProvider) => new(postgres.CreateWorld(timeProvider));
 }

@@ -72,6 +72,13 @@ public sealed partial class QueueProcessor
                     slots.Release(free - claimed.Count);
                 }
 
+                if (stoppingToken.IsCancellationRequested)
+                {
+                    // Shutdown arrived during the claim: start nothing new, hand the messages straight back.
+                    await ReleaseAllAsync(claimed).ConfigureAwait(false);
+                    break;
+                }
+
                 foreach (var message in claimed)
                 {
                     var id = Interlocked.Increment(ref _nextDelivery);
@@ -110,6 +117,22 @@ public sealed partial class QueueProcessor
         {
             LogClaimFailed(_logger, exception);
             return [];
+        }
+    }
+
+    private async Task ReleaseAllAsync(IReadOnlyList<QueueMessage> messages)
+    {
+        foreach (var message in messages)
+        {
+            try
+            {
+                await _queue.ReleaseAsync(message.Lease, TimeSpan.Zero, CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (WorldException exception)
+            {
+                // The lease lapses instead and the message is redelivered then.
+                LogSettleFailed(_logger, exception, message.MessageId, message.QueueName);
+            }
         }
     }
 

@@ -14,20 +14,17 @@ namespace World.Postgres;
 /// idempotency key held by a unique index among live messages, and NOTIFY as a wake-up hint for idle consumers.
 /// Times come from the World's <see cref="TimeProvider"/>, not the server clock, like every other timestamp.
 /// </summary>
-public sealed class PostgresQueue : IWorldQueue, IAsyncDisposable
+public sealed class PostgresQueue : IWorldQueue
 {
     private readonly PostgresContext _context;
     private readonly QueueSql _sql;
-    private readonly QueueWakeups _wakeups;
 
     internal PostgresQueue(PostgresContext context)
     {
         _context = context;
         _sql = new QueueSql(context.Options.Schema);
-        _wakeups = new QueueWakeups(context.DataSource, _sql.Channel, context.TimeProvider, context.Logger);
     }
 
-    internal QueueWakeups Wakeups => _wakeups;
 
     /// <inheritdoc />
     public async Task<EnqueueResult> EnqueueAsync(string queueName, ReadOnlyMemory<byte> payload, EnqueueOptions? options = null, CancellationToken cancellationToken = default)
@@ -40,7 +37,7 @@ public sealed class PostgresQueue : IWorldQueue, IAsyncDisposable
             var result = await EnqueueAsync(connection, transaction: null, prepared, cancellationToken).ConfigureAwait(false);
             if (prepared.AvailableAt <= Now())
             {
-                _wakeups.Signal();
+                _context.Notifications.Signal(_sql.Channel);
             }
 
             return result;
@@ -148,7 +145,7 @@ public sealed class PostgresQueue : IWorldQueue, IAsyncDisposable
         var released = await SettleAsync(_sql.Release, lease, EventRules.Normalize(Now() + delay), cancellationToken).ConfigureAwait(false);
         if (released && delay == TimeSpan.Zero)
         {
-            _wakeups.Signal();
+            _context.Notifications.Signal(_sql.Channel);
         }
 
         return released;
@@ -187,7 +184,7 @@ public sealed class PostgresQueue : IWorldQueue, IAsyncDisposable
     {
         _context.ThrowIfDisposed();
         QueueRules.RequireDelay(timeout, nameof(timeout));
-        return _wakeups.WaitAsync(timeout, cancellationToken);
+        return _context.Notifications.WaitAsync(_sql.Channel, timeout, cancellationToken);
     }
 
     /// <inheritdoc />
@@ -252,7 +249,7 @@ public sealed class PostgresQueue : IWorldQueue, IAsyncDisposable
             throw new EntityNotFoundException(EntityKind.DeadLetter, messageId);
         }
 
-        _wakeups.Signal();
+        _context.Notifications.Signal(_sql.Channel);
     }
 
     /// <inheritdoc />
@@ -276,9 +273,6 @@ public sealed class PostgresQueue : IWorldQueue, IAsyncDisposable
             throw PostgresErrors.Transient(exception);
         }
     }
-
-    /// <inheritdoc />
-    public ValueTask DisposeAsync() => _wakeups.DisposeAsync();
 
     private async Task<EnqueueResult> EnqueueAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, PreparedMessage prepared, CancellationToken cancellationToken)
     {

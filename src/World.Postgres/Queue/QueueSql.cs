@@ -12,9 +12,7 @@ internal sealed class QueueSql
         var messages = s + ".queue_messages";
         DeadLetters = s + ".dead_letters";
 
-        // NOTIFY channels are identifiers of at most 63 bytes; a shared prefix of two long schema names only costs
-        // spurious wake-ups, never correctness.
-        Channel = ("world_" + schema)[..Math.Min(63, 6 + schema.Length)];
+        Channel = World.Postgres.Storage.PostgresChannels.Queue(schema);
 
         Enqueue = $"""
             INSERT INTO {messages} (message_id, queue_name, payload, headers, priority, idempotency_key, idempotency_hash, max_attempts, enqueued_at, available_at)

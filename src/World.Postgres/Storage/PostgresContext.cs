@@ -27,6 +27,13 @@ internal sealed class PostgresContext(
 
     public RunEndSignals RunEnds { get; } = new();
 
+    /// <summary>The World's one LISTEN connection, for the queue's and the streams' wake-ups.</summary>
+    public NotificationListener Notifications { get; } = new(
+        dataSource,
+        [PostgresChannels.Queue(options.Schema), PostgresChannels.Streams(options.Schema)],
+        timeProvider,
+        logger);
+
     public void Dispose() => _disposed = true;
 
     public void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(_disposed, typeof(PostgresWorld));

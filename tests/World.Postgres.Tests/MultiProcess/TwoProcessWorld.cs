@@ -34,6 +34,8 @@ internal sealed class TwoProcessWorld : IWorld
     // Queue calls alternate like every other call: a claim in one process, its settlement in the other.
     public IWorldQueue Queue => Next().Queue;
 
+    public IWorldStreams Streams => Next().Streams;
+
     public WorldCapabilities Capabilities => _worlds[0].Capabilities;
 
     public async Task StartAsync(CancellationToken cancellationToken = default) =>

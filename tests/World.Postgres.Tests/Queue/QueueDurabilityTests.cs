@@ -58,7 +58,7 @@ public sealed class QueueDurabilityTests(PostgresFixture postgres)
         var schema = postgres.NewSchema();
         await using var consumer = await StartWorldAsync(schema, separateDataSource: true);
         await using var producer = await StartWorldAsync(schema, separateDataSource: true);
-        consumer.Queue.Wakeups.DropNotifications = true;
+        consumer.Notifications.DropNotifications = true;
         var handled = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
         var processor = new QueueProcessor(
             consumer.Queue,

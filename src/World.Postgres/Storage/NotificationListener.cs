@@ -1,32 +1,34 @@
 using Microsoft.Extensions.Logging;
 using Npgsql;
 
-namespace World.Postgres.Queue;
+namespace World.Postgres.Storage;
 
 /// <summary>
-/// Wake-up hints for idle consumers: one LISTEN connection per World, opened on the first wait, re-opened with
-/// backoff when it drops. A notification (or a reconnect, which may have missed some) wakes every waiter, and each
-/// waiter also wakes at its own poll timeout, so a lost notification delays a claim by at most that timeout.
+/// Wake-up hints for idle readers and consumers: one LISTEN connection per World for all its channels, opened on the
+/// first wait and re-opened with backoff when it drops. A notification wakes the waiters of its channel; a (re)connect,
+/// which may have missed some, wakes all. Every wait also ends at its own timeout, so a lost notification costs at
+/// most one poll interval of latency, never a stalled reader.
 /// </summary>
-internal sealed partial class QueueWakeups(NpgsqlDataSource dataSource, string channel, TimeProvider timeProvider, ILogger logger) : IAsyncDisposable
+internal sealed partial class NotificationListener(NpgsqlDataSource dataSource, IReadOnlyList<string> channels, TimeProvider timeProvider, ILogger logger) : IAsyncDisposable
 {
     private static readonly TimeSpan MaxReconnectDelay = TimeSpan.FromSeconds(30);
 
     private readonly CancellationTokenSource _stop = new();
     private readonly Lock _gate = new();
-    private TaskCompletionSource _signal = NewSignal();
+    private readonly Dictionary<string, TaskCompletionSource> _signals = channels.ToDictionary(static channel => channel, static _ => NewSignal(), StringComparer.Ordinal);
     private Task? _listener;
 
     /// <summary>Set by tests to simulate lost notifications: the listener drops what it receives.</summary>
     internal bool DropNotifications { get; set; }
 
-    public async Task WaitAsync(TimeSpan timeout, CancellationToken cancellationToken)
+    /// <summary>Completes at the next notification on <paramref name="channel"/> or local signal, or after <paramref name="timeout"/>.</summary>
+    public async Task WaitAsync(string channel, TimeSpan timeout, CancellationToken cancellationToken)
     {
         Task signal;
         lock (_gate)
         {
             _listener ??= Task.Run(() => ListenAsync(_stop.Token), CancellationToken.None);
-            signal = _signal.Task;
+            signal = _signals[channel].Task;
         }
 
         using var wake = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -35,14 +37,18 @@ internal sealed partial class QueueWakeups(NpgsqlDataSource dataSource, string c
         cancellationToken.ThrowIfCancellationRequested();
     }
 
-    /// <summary>Wakes every waiter of this process (a local enqueue needs no round trip through the server).</summary>
-    public void Signal()
+    /// <summary>Wakes this process's waiters on <paramref name="channel"/> (a local write needs no round trip through the server).</summary>
+    public void Signal(string channel)
     {
-        TaskCompletionSource signal;
+        TaskCompletionSource? signal;
         lock (_gate)
         {
-            signal = _signal;
-            _signal = NewSignal();
+            if (!_signals.TryGetValue(channel, out signal))
+            {
+                return;
+            }
+
+            _signals[channel] = NewSignal();
         }
 
         signal.TrySetResult();
@@ -64,6 +70,14 @@ internal sealed partial class QueueWakeups(NpgsqlDataSource dataSource, string c
         _stop.Dispose();
     }
 
+    private void SignalAll()
+    {
+        foreach (var channel in channels)
+        {
+            Signal(channel);
+        }
+    }
+
     private async Task ListenAsync(CancellationToken stop)
     {
         var failures = 0;
@@ -72,20 +86,21 @@ internal sealed partial class QueueWakeups(NpgsqlDataSource dataSource, string c
             try
             {
                 await using var connection = await dataSource.OpenConnectionAsync(stop).ConfigureAwait(false);
-                connection.Notification += (_, _) =>
+                connection.Notification += (_, notification) =>
                 {
                     if (!DropNotifications)
                     {
-                        Signal();
+                        Signal(notification.Channel);
                     }
                 };
-                await using (var listen = new NpgsqlCommand($"LISTEN \"{channel}\"", connection))
+                foreach (var channel in channels)
                 {
+                    await using var listen = new NpgsqlCommand($"LISTEN \"{channel}\"", connection);
                     await listen.ExecuteNonQueryAsync(stop).ConfigureAwait(false);
                 }
 
                 failures = 0;
-                Signal(); // Notifications sent while disconnected are lost: let waiters look once.
+                SignalAll(); // Notifications sent while disconnected are lost: let every waiter look once.
                 while (true)
                 {
                     await connection.WaitAsync(stop).ConfigureAwait(false);
@@ -114,6 +129,6 @@ internal sealed partial class QueueWakeups(NpgsqlDataSource dataSource, string c
 
     private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    [LoggerMessage(EventId = 20, Level = LogLevel.Warning, Message = "The queue's LISTEN connection failed; polling until it reconnects in {Delay}")]
+    [LoggerMessage(EventId = 20, Level = LogLevel.Warning, Message = "The LISTEN connection failed; waiters poll until it reconnects in {Delay}")]
     private static partial void LogListenerFailed(ILogger logger, Exception exception, TimeSpan delay);
 }
