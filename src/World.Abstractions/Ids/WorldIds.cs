@@ -9,6 +9,8 @@ public static class WorldIds
     /// <summary>The length of a ULID in its canonical text form.</summary>
     public const int UlidLength = 26;
 
+    private static readonly NUlid.Rng.IUlidRng EventIdRng = new NUlid.Rng.SimpleUlidRng();
+
     /// <summary>A new run id (<c>wrun_</c> + ULID).</summary>
     public static string NewRunId(DateTimeOffset now) => IdPrefixes.Run + Ulid.NewUlid(now);
 
@@ -25,14 +27,17 @@ public static class WorldIds
     /// </summary>
     public static string NewEventIdAfter(string? previousEventId, DateTimeOffset now)
     {
-        var candidate = Ulid.NewUlid(now);
-        if (previousEventId is null)
+        // Event ids must be ordered, not secret: a fast RNG will do, and comparing the canonical (fixed-length,
+        // uppercase Crockford) text orders like the numbers, so the previous id is parsed only when the clock stalls.
+        var candidate = Ulid.NewUlid(now, EventIdRng).ToString();
+        if (previousEventId is null
+            || string.CompareOrdinal(candidate, 0, previousEventId, IdPrefixes.Event.Length, UlidLength) > 0)
         {
             return IdPrefixes.Event + candidate;
         }
 
         var previous = Ulid.Parse(previousEventId.AsSpan(IdPrefixes.Event.Length).ToString());
-        return IdPrefixes.Event + (candidate.CompareTo(previous) > 0 ? candidate : Increment(previous));
+        return IdPrefixes.Event + Increment(previous);
     }
 
     /// <summary>Reads the creation time embedded in a prefixed ULID id, if it is one.</summary>

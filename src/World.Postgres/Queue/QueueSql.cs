@@ -35,9 +35,7 @@ internal sealed class QueueSql
                 DELETE FROM {messages} m USING expired e
                 WHERE m.message_id = e.message_id AND m.failures + 1 >= m.max_attempts
                 RETURNING m.*),
-            buried AS (
-                INSERT INTO {DeadLetters} ({DeadLetterColumns})
-                SELECT message_id, queue_name, payload, headers, priority, idempotency_key, idempotency_hash, max_attempts, attempt, failures + 1, $3, enqueued_at, $2 FROM dead)
+            buried AS ({Bury("$3", "$2")})
             UPDATE {messages} m
             SET lease_id = NULL, lease_owner = NULL, lease_expires_at = NULL, failures = m.failures + 1, last_error = $3, available_at = $2
             FROM expired e
@@ -68,9 +66,7 @@ internal sealed class QueueSql
                 DELETE FROM {messages} m USING target t
                 WHERE m.message_id = t.message_id AND m.failures + 1 >= m.max_attempts
                 RETURNING m.*),
-            buried AS (
-                INSERT INTO {DeadLetters} ({DeadLetterColumns})
-                SELECT message_id, queue_name, payload, headers, priority, idempotency_key, idempotency_hash, max_attempts, attempt, failures + 1, $3, enqueued_at, $4 FROM dead),
+            buried AS ({Bury("$3", "$4")}),
             retried AS (
                 UPDATE {messages} m
                 SET lease_id = NULL, lease_owner = NULL, lease_expires_at = NULL, failures = m.failures + 1, last_error = $3, available_at = $5
@@ -94,6 +90,14 @@ internal sealed class QueueSql
     }
 
     public string DeadLetters { get; }
+
+    /// <summary>
+    /// Moves the rows of the CTE <c>dead</c> (deleted messages, counting the failure being recorded) to the dead
+    /// letters, with the reason and time in the given parameters: the one definition of dead-lettering.
+    /// </summary>
+    private string Bury(string reason, string now) =>
+        $"INSERT INTO {DeadLetters} ({DeadLetterColumns}) " +
+        $"SELECT message_id, queue_name, payload, headers, priority, idempotency_key, idempotency_hash, max_attempts, attempt, failures + 1, {reason}, enqueued_at, {now} FROM dead";
 
     public string Channel { get; }
 

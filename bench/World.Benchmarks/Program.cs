@@ -1,0 +1,61 @@
+using System.Text.Json;
+using BenchmarkDotNet.Running;
+using World.Benchmarks.Load;
+using World.Benchmarks.Micro;
+using World.Benchmarks.Scenarios;
+
+// dotnet run -c Release --project bench/World.Benchmarks -- <scenario> [--backend inmemory|postgres] [--duration s]
+//     [--concurrency n] [--json out.json] [--connection cs] [--no-fsync]
+// Scenarios: events, submit, queue, streams; "micro" runs the BenchmarkDotNet hot-path suite (BenchmarkDotNet args follow).
+if (args.Length > 0 && args[0] == "micro")
+{
+    BenchmarkRunner.Run<HotPathBenchmarks>(args: args[1..]);
+    return 0;
+}
+
+RunnerOptions options;
+try
+{
+    options = RunnerOptions.Parse(args);
+}
+catch (Exception error) when (error is ArgumentException or FormatException)
+{
+    Console.Error.WriteLine(error.Message);
+    Console.Error.WriteLine("usage: <events|submit|queue|streams|micro> [--backend inmemory|postgres] [--duration s] [--concurrency n] [--json out.json] [--connection cs] [--no-fsync]");
+    return 2;
+}
+
+await using var backend = await Backend.StartAsync(options);
+var machine = backend.Machine;
+Console.WriteLine($"{options.Scenario} on {backend.Kind}: {machine.Cores} cores, {machine.Runtime}, {machine.Os}");
+if (machine.PostgresVersion is not null)
+{
+    Console.WriteLine($"PostgreSQL {machine.PostgresVersion}: {string.Join(", ", machine.PostgresSettings.Select(s => $"{s.Key}={s.Value}"))}");
+}
+
+var report = options.Scenario switch
+{
+    "events" => await EventsScenario.RunAsync(backend, options),
+    "submit" => await SubmitScenario.RunAsync(backend, options),
+    "queue" => await QueueScenario.RunAsync(backend, options),
+    "streams" => await StreamsScenario.RunAsync(backend, options),
+    _ => null,
+};
+if (report is null)
+{
+    Console.Error.WriteLine($"Unknown scenario '{options.Scenario}'. Scenarios: events, submit, queue, streams, micro.");
+    return 2;
+}
+
+foreach (var (name, ratio) in report.Ratios)
+{
+    Console.WriteLine($"  ratio {name}: {ratio:P1}");
+}
+
+if (options.JsonPath is not null)
+{
+    await File.WriteAllTextAsync(options.JsonPath, JsonSerializer.Serialize(report, new JsonSerializerOptions { WriteIndented = true }));
+    Console.WriteLine($"wrote {options.JsonPath}");
+}
+
+return 0;
