@@ -143,6 +143,7 @@ public sealed class PostgresWorld : IWorld
         }
 
         _context.Dispose();
+        await Queue.DisposeAsync().ConfigureAwait(false);
         await _context.Notifications.DisposeAsync().ConfigureAwait(false);
         if (_ownedDataSource is not null)
         {

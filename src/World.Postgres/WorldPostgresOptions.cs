@@ -45,6 +45,13 @@ public sealed class WorldPostgresOptions
     /// </summary>
     public TimeSpan StreamPollInterval { get; set; } = TimeSpan.FromMilliseconds(500);
 
+    /// <summary>
+    /// The least time between two NOTIFYs for one queue from this process. The first enqueue of a window notifies at
+    /// once; later ones share one trailing NOTIFY after the window. Larger windows cost idle consumers in other
+    /// processes up to that much pickup latency and save commit contention under load. Zero notifies every enqueue.
+    /// </summary>
+    public TimeSpan QueueNotifyWindow { get; set; } = TimeSpan.FromMilliseconds(5);
+
     /// <summary>Bounds and tenant fields passed to the shared event rules.</summary>
     public EventRulesOptions Rules { get; set; } = EventRulesOptions.Default;
 }

@@ -43,6 +43,11 @@ public sealed class WorldPostgresOptionsValidator : IValidateOptions<WorldPostgr
             failures.Add("WorldPostgresOptions.StreamPollInterval must be positive.");
         }
 
+        if (options.QueueNotifyWindow < TimeSpan.Zero || options.QueueNotifyWindow > TimeSpan.FromSeconds(10))
+        {
+            failures.Add("WorldPostgresOptions.QueueNotifyWindow must be between 0 and 10 seconds.");
+        }
+
         if (options.Rules is null)
         {
             failures.Add("WorldPostgresOptions.Rules is required.");

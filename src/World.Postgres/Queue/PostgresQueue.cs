@@ -14,15 +14,19 @@ namespace World.Postgres;
 /// idempotency key held by a unique index among live messages, and NOTIFY as a wake-up hint for idle consumers.
 /// Times come from the World's <see cref="TimeProvider"/>, not the server clock, like every other timestamp.
 /// </summary>
-public sealed class PostgresQueue : IWorldQueue
+public sealed class PostgresQueue : IWorldQueue, IAsyncDisposable
 {
     private readonly PostgresContext _context;
     private readonly QueueSql _sql;
+    private readonly NotifyDebouncer _notifications;
+    private readonly CompletionBatcher _completions;
 
     internal PostgresQueue(PostgresContext context)
     {
         _context = context;
         _sql = new QueueSql(context.Options.Schema);
+        _completions = new CompletionBatcher(context.DataSource, _sql.CompleteMany);
+        _notifications = new NotifyDebouncer(context.DataSource, _sql.Notify, context.TimeProvider, context.Options.QueueNotifyWindow, context.Logger);
     }
 
 
@@ -33,11 +37,17 @@ public sealed class PostgresQueue : IWorldQueue
         var prepared = QueueRules.PrepareEnqueue(queueName, payload, options, Now());
         try
         {
+            var availableNow = prepared.AvailableAt <= prepared.EnqueuedAt;
+            var notifyInline = availableNow && _notifications.ShouldNotifyInline(queueName);
             await using var connection = await _context.DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-            var result = await EnqueueAsync(connection, transaction: null, prepared, cancellationToken).ConfigureAwait(false);
-            if (prepared.AvailableAt <= Now())
+            var result = await EnqueueAsync(connection, transaction: null, prepared, notifyInline, cancellationToken).ConfigureAwait(false);
+            if (availableNow)
             {
                 _context.Notifications.Signal(_sql.Channel);
+                if (!notifyInline && !result.Duplicate)
+                {
+                    _notifications.AfterCommit(queueName);
+                }
             }
 
             return result;
@@ -58,7 +68,8 @@ public sealed class PostgresQueue : IWorldQueue
         _context.ThrowIfDisposed();
         var prepared = QueueRules.PrepareEnqueue(queueName, payload, options, Now());
         var connection = transaction.Connection ?? throw new InvalidOperationException("The transaction has completed.");
-        return await EnqueueAsync(connection, transaction, prepared, cancellationToken).ConfigureAwait(false);
+        // The caller commits later: the NOTIFY rides in the transaction and is delivered at its commit.
+        return await EnqueueAsync(connection, transaction, prepared, notify: prepared.AvailableAt <= prepared.EnqueuedAt, cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
@@ -128,8 +139,12 @@ public sealed class PostgresQueue : IWorldQueue
     }
 
     /// <inheritdoc />
-    public Task<bool> CompleteAsync(QueueLease lease, CancellationToken cancellationToken = default) =>
-        SettleAsync(_sql.Complete, lease, null, cancellationToken);
+    public Task<bool> CompleteAsync(QueueLease lease, CancellationToken cancellationToken = default)
+    {
+        _context.ThrowIfDisposed();
+        QueueRules.ValidateLease(lease);
+        return _completions.CompleteAsync(lease, cancellationToken);
+    }
 
     /// <inheritdoc />
     public Task<bool> RenewAsync(QueueLease lease, TimeSpan leaseDuration, CancellationToken cancellationToken = default)
@@ -274,7 +289,10 @@ public sealed class PostgresQueue : IWorldQueue
         }
     }
 
-    private async Task<EnqueueResult> EnqueueAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, PreparedMessage prepared, CancellationToken cancellationToken)
+    /// <summary>Stops the completion flusher after the pending completions are written.</summary>
+    public ValueTask DisposeAsync() => _completions.DisposeAsync();
+
+    private async Task<EnqueueResult> EnqueueAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, PreparedMessage prepared, bool notify, CancellationToken cancellationToken)
     {
         await using var batch = new NpgsqlBatch(connection, transaction);
         var insert = new NpgsqlBatchCommand(_sql.Enqueue);
@@ -289,12 +307,12 @@ public sealed class PostgresQueue : IWorldQueue
         insert.Parameters.Add(DbValues.Timestamp(prepared.EnqueuedAt));
         insert.Parameters.Add(DbValues.Timestamp(prepared.AvailableAt));
         batch.BatchCommands.Add(insert);
-        if (prepared.AvailableAt <= prepared.EnqueuedAt)
+        if (notify)
         {
             // Wake idle consumers in other processes. Delivered at commit; delayed messages are found by polling.
-            var notify = new NpgsqlBatchCommand(_sql.Notify);
-            notify.Parameters.Add(DbValues.Text(prepared.QueueName.Length <= 1000 ? prepared.QueueName : ""));
-            batch.BatchCommands.Add(notify);
+            var wakeUp = new NpgsqlBatchCommand(_sql.Notify);
+            wakeUp.Parameters.Add(DbValues.Text(prepared.QueueName.Length <= 1000 ? prepared.QueueName : ""));
+            batch.BatchCommands.Add(wakeUp);
         }
 
         await using var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
@@ -302,7 +320,7 @@ public sealed class PostgresQueue : IWorldQueue
         return new EnqueueResult(reader.GetString(0), Duplicate: reader.GetBoolean(1));
     }
 
-    private async Task<bool> SettleAsync(string sql, QueueLease lease, DateTimeOffset? time, CancellationToken cancellationToken)
+    private async Task<bool> SettleAsync(string sql, QueueLease lease, DateTimeOffset time, CancellationToken cancellationToken)
     {
         _context.ThrowIfDisposed();
         QueueRules.ValidateLease(lease);
@@ -311,10 +329,7 @@ public sealed class PostgresQueue : IWorldQueue
             await using var command = _context.DataSource.CreateCommand(sql);
             command.Parameters.Add(DbValues.Text(lease.MessageId));
             command.Parameters.Add(DbValues.Text(lease.LeaseId));
-            if (time is { } at)
-            {
-                command.Parameters.Add(DbValues.Timestamp(at));
-            }
+            command.Parameters.Add(DbValues.Timestamp(time));
 
             return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
         }

@@ -55,7 +55,12 @@ internal sealed class QueueSql
             RETURNING m.message_id, m.queue_name, m.payload, m.headers, m.priority, m.idempotency_key, m.max_attempts, m.attempt, m.failures, m.enqueued_at, m.available_at
             """;
 
-        Complete = $"DELETE FROM {messages} WHERE message_id = $1 AND lease_id = $2";
+        CompleteMany = $"""
+            DELETE FROM {messages} m
+            USING unnest($1::text[], $2::text[]) AS done(message_id, lease_id)
+            WHERE m.message_id = done.message_id AND m.lease_id = done.lease_id
+            RETURNING m.message_id, m.lease_id
+            """;
         Renew = $"UPDATE {messages} SET lease_expires_at = $3 WHERE message_id = $1 AND lease_id = $2";
         Release = $"UPDATE {messages} SET lease_id = NULL, lease_owner = NULL, lease_expires_at = NULL, available_at = $3 WHERE message_id = $1 AND lease_id = $2";
 
@@ -109,7 +114,7 @@ internal sealed class QueueSql
 
     public string Claim { get; }
 
-    public string Complete { get; }
+    public string CompleteMany { get; }
 
     public string Renew { get; }
 

@@ -173,6 +173,22 @@ public abstract class QueueTests : WorldTestBase
     }
 
     [Fact]
+    public async Task Racing_completions_of_one_delivery_complete_it_once_and_a_stale_lease_never()
+    {
+        await EnqueueAsync("raced");
+        var stale = Assert.Single(await ClaimAsync());
+        Clock.Advance(Lease);
+        var current = Assert.Single(await ClaimAsync());
+
+        var outcomes = await RaceAsync(8, i => Queue.CompleteAsync(i % 2 == 0 ? current.Lease : stale.Lease, Cancellation));
+
+        Assert.Equal(1, outcomes.Count(o => o.Value));
+        Assert.All(outcomes.Where((_, i) => i % 2 == 1), o => Assert.False(o.Value));
+        Clock.Advance(Lease * 2);
+        Assert.Empty(await ClaimAsync());
+    }
+
+    [Fact]
     public async Task Renewing_a_lease_keeps_the_message_from_being_reclaimed()
     {
         await EnqueueAsync("long");

@@ -53,6 +53,42 @@ public sealed class QueueDurabilityTests(PostgresFixture postgres)
     }
 
     [Fact]
+    public async Task A_burst_whose_notifications_are_debounced_still_wakes_a_consumer_that_never_polls()
+    {
+        var schema = postgres.NewSchema();
+        await using var consumer = await StartWorldAsync(schema, separateDataSource: true);
+        await using var producer = await StartWorldAsync(schema, separateDataSource: true, notifyWindow: TimeSpan.FromSeconds(1));
+        var handled = new ConcurrentDictionary<string, bool>();
+        var processor = new QueueProcessor(
+            consumer.Queue,
+            new QueueProcessorOptions { Queues = [QueueName], PollInterval = TimeSpan.FromHours(1) },
+            (message, _) =>
+            {
+                handled[message.MessageId] = true;
+                return ValueTask.FromResult(QueueHandlerResult.Complete);
+            });
+        using var stop = new CancellationTokenSource();
+        var run = processor.RunAsync(stop.Token);
+        await Task.Delay(300, Cancellation);
+
+        // The first enqueue of the window notifies inline and wakes the consumer, which handles it and goes idle again.
+        var ids = new List<string> { (await producer.Queue.EnqueueAsync(QueueName, Encoding.UTF8.GetBytes("first"), cancellationToken: Cancellation)).MessageId };
+        await WaitUntilAsync(() => handled.Count == 1, "the first message was not picked up");
+        await Task.Delay(100, Cancellation);
+
+        // The rest fall inside the (long) window: no inline NOTIFY; only the trailing one can wake the idle consumer.
+        for (var i = 0; i < 5; i++)
+        {
+            ids.Add((await producer.Queue.EnqueueAsync(QueueName, Encoding.UTF8.GetBytes($"burst {i}"), cancellationToken: Cancellation)).MessageId);
+        }
+
+        await WaitUntilAsync(() => handled.Count == ids.Count, "the debounced messages were never picked up without polling");
+        Assert.True(ids.All(handled.ContainsKey));
+        await stop.CancelAsync();
+        await run.WaitAsync(TimeSpan.FromSeconds(30), Cancellation);
+    }
+
+    [Fact]
     public async Task A_consumer_that_loses_every_notification_still_finds_messages_by_polling()
     {
         var schema = postgres.NewSchema();
@@ -132,9 +168,14 @@ public sealed class QueueDurabilityTests(PostgresFixture postgres)
         Assert.Empty(await ClaimAsync(survivor));
     }
 
-    private async Task<PostgresWorld> StartWorldAsync(string? schema = null, bool separateDataSource = false)
+    private async Task<PostgresWorld> StartWorldAsync(string? schema = null, bool separateDataSource = false, TimeSpan? notifyWindow = null)
     {
         var options = new WorldPostgresOptions { Schema = schema ?? postgres.NewSchema() };
+        if (notifyWindow is { } window)
+        {
+            options.QueueNotifyWindow = window;
+        }
+
         PostgresWorld world;
         if (separateDataSource)
         {
@@ -148,6 +189,16 @@ public sealed class QueueDurabilityTests(PostgresFixture postgres)
 
         await world.StartAsync(Cancellation);
         return world;
+    }
+
+    private static async Task WaitUntilAsync(Func<bool> condition, string failure)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (!condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, failure);
+            await Task.Delay(20, Cancellation);
+        }
     }
 
     private static Task<IReadOnlyList<QueueMessage>> ClaimAsync(PostgresWorld world) =>

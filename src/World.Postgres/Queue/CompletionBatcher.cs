@@ -1,0 +1,94 @@
+using System.Threading.Channels;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace World.Postgres.Queue;
+
+/// <summary>
+/// Group commit for acknowledgements: completions that arrive while one flush is in flight are deleted together by
+/// the next, in one statement and one commit. Nothing waits for a timer, so a lone completion costs what it did
+/// before; under load, N concurrent completions cost one round trip and one WAL flush. Fencing is unchanged: each row
+/// is deleted only if its lease id still matches, and each caller learns whether its own lease was current.
+/// </summary>
+internal sealed class CompletionBatcher : IAsyncDisposable
+{
+    private const int MaxBatch = 1000;
+
+    private readonly NpgsqlDataSource _dataSource;
+    private readonly string _sql;
+    private readonly Channel<Pending> _pending = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Task _flusher;
+
+    public CompletionBatcher(NpgsqlDataSource dataSource, string completeManySql)
+    {
+        _dataSource = dataSource;
+        _sql = completeManySql;
+        _flusher = Task.Run(FlushLoopAsync);
+    }
+
+    /// <summary>Deletes the message if <paramref name="lease"/> is current; true when it was.</summary>
+    public Task<bool> CompleteAsync(QueueLease lease, CancellationToken cancellationToken)
+    {
+        var pending = new Pending(lease, new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously));
+        ObjectDisposedException.ThrowIf(!_pending.Writer.TryWrite(pending), typeof(PostgresWorld));
+
+        return pending.Done.Task.WaitAsync(cancellationToken);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _pending.Writer.TryComplete();
+        await _flusher.ConfigureAwait(false);
+    }
+
+    private async Task FlushLoopAsync()
+    {
+        var batch = new List<Pending>(MaxBatch);
+        while (await _pending.Reader.WaitToReadAsync().ConfigureAwait(false))
+        {
+            while (batch.Count < MaxBatch && _pending.Reader.TryRead(out var pending))
+            {
+                batch.Add(pending);
+            }
+
+            await FlushAsync(batch).ConfigureAwait(false);
+            batch.Clear();
+        }
+    }
+
+    private async Task FlushAsync(List<Pending> batch)
+    {
+        try
+        {
+            await using var command = _dataSource.CreateCommand(_sql);
+            command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text, Value = batch.Select(static p => p.Lease.MessageId).ToArray() });
+            command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text, Value = batch.Select(static p => p.Lease.LeaseId).ToArray() });
+            // Keyed by lease too: a stale and a current lease of one message may share a batch, and only one was current.
+            var deleted = new HashSet<(string MessageId, string LeaseId)>();
+            await using (var reader = await command.ExecuteReaderAsync().ConfigureAwait(false))
+            {
+                while (await reader.ReadAsync().ConfigureAwait(false))
+                {
+                    deleted.Add((reader.GetString(0), reader.GetString(1)));
+                }
+            }
+
+            foreach (var pending in batch)
+            {
+                // Remove, not Contains: of two completions of one delivery in a batch, only the first completed it.
+                pending.Done.TrySetResult(deleted.Remove((pending.Lease.MessageId, pending.Lease.LeaseId)));
+            }
+        }
+        catch (NpgsqlException exception)
+        {
+            // Every caller of this flush sees the failure (as a typed transient error) and nothing was deleted.
+            var error = World.Postgres.Storage.PostgresErrors.IsTransient(exception) ? World.Postgres.Storage.PostgresErrors.Transient(exception) : (Exception)exception;
+            foreach (var pending in batch)
+            {
+                pending.Done.TrySetException(error);
+            }
+        }
+    }
+
+    private sealed record Pending(QueueLease Lease, TaskCompletionSource<bool> Done);
+}
