@@ -165,6 +165,11 @@ public sealed class PostgresWorld : IWorld
             builder.ConnectionStringBuilder.MinPoolSize = min;
         }
 
+        if (builder.ConnectionStringBuilder.MaxAutoPrepare == 0)
+        {
+            builder.ConnectionStringBuilder.MaxAutoPrepare = options.AutoPrepareStatements;
+        }
+
         builder.ConnectionStringBuilder.Multiplexing = false;
         builder.ConnectionStringBuilder.ApplicationName ??= "World.Postgres";
         if (loggerFactory is not null)

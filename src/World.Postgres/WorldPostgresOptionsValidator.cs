@@ -33,6 +33,11 @@ public sealed class WorldPostgresOptionsValidator : IValidateOptions<WorldPostgr
             failures.Add("WorldPostgresOptions.MinPoolSize must be between 0 and MaxPoolSize.");
         }
 
+        if (options.AutoPrepareStatements is < 0 or > 1000)
+        {
+            failures.Add("WorldPostgresOptions.AutoPrepareStatements must be between 0 and 1000.");
+        }
+
         if (options.TerminalStatusPollInterval <= TimeSpan.Zero)
         {
             failures.Add("WorldPostgresOptions.TerminalStatusPollInterval must be positive.");

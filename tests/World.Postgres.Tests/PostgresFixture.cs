@@ -25,7 +25,7 @@ public sealed class PostgresFixture : IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         _server = await PostgresTestServer.StartAsync(cancellationToken: TestContext.Current.CancellationToken);
-        _dataSource = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(_server.ConnectionString) { MaxPoolSize = 150 }.ConnectionString);
+        _dataSource = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(_server.ConnectionString) { MaxPoolSize = 150, MaxAutoPrepare = 64 }.ConnectionString);
     }
 
     /// <summary>A fresh, unique schema name; dropped at the end when the server is not throwaway.</summary>

@@ -49,7 +49,8 @@ internal sealed class Backend : IAsyncDisposable
             connectionString = server.ConnectionString;
         }
 
-        var builder = new NpgsqlConnectionStringBuilder(connectionString) { MaxPoolSize = Math.Max(50, options.Concurrency * 3), Multiplexing = false };
+        // The raw baseline prepares its statements like the World does (auto-prepare), so the ratio compares like with like.
+        var builder = new NpgsqlConnectionStringBuilder(connectionString) { MaxPoolSize = Math.Max(50, options.Concurrency * 3), Multiplexing = false, MaxAutoPrepare = 64 };
         var raw = NpgsqlDataSource.Create(builder.ConnectionString);
         var world = new PostgresWorld(new WorldPostgresOptions { ConnectionString = builder.ConnectionString, Schema = "bench_" + Guid.NewGuid().ToString("N")[..8] });
         await world.StartAsync().ConfigureAwait(false);
