@@ -79,10 +79,14 @@ internal sealed class CompletionBatcher : IAsyncDisposable
                 pending.Done.TrySetResult(deleted.Remove((pending.Lease.MessageId, pending.Lease.LeaseId)));
             }
         }
-        catch (NpgsqlException exception)
+#pragma warning disable CA1031 // Not swallowed: every caller of this flush receives the failure; the flusher must live on.
+        catch (Exception exception)
+#pragma warning restore CA1031
         {
-            // Every caller of this flush sees the failure (as a typed transient error) and nothing was deleted.
-            var error = World.Postgres.Storage.PostgresErrors.IsTransient(exception) ? World.Postgres.Storage.PostgresErrors.Transient(exception) : (Exception)exception;
+            // Nothing was deleted. Database unreachable → the typed transient error; anything else as it is.
+            var error = exception is NpgsqlException npgsql && World.Postgres.Storage.PostgresErrors.IsTransient(npgsql)
+                ? World.Postgres.Storage.PostgresErrors.Transient(npgsql)
+                : exception;
             foreach (var pending in batch)
             {
                 pending.Done.TrySetException(error);
