@@ -1,5 +1,6 @@
 using World.Testing.Queue;
 using World.Testing.Storage;
+using World.Testing.Streams;
 
 namespace World.Postgres.Tests.MultiProcess;
 
@@ -24,6 +25,12 @@ public sealed class TwoProcessStepLifecycleTests(PostgresFixture postgres) : Ste
 }
 
 public sealed class TwoProcessQueueTests(PostgresFixture postgres) : QueueTests
+{
+    protected override ValueTask<IWorld> CreateWorldAsync(TimeProvider timeProvider) =>
+        new(new TwoProcessWorld(postgres.Server.ConnectionString, postgres.NewSchema(), timeProvider));
+}
+
+public sealed class TwoProcessStreamTests(PostgresFixture postgres) : StreamTests
 {
     protected override ValueTask<IWorld> CreateWorldAsync(TimeProvider timeProvider) =>
         new(new TwoProcessWorld(postgres.Server.ConnectionString, postgres.NewSchema(), timeProvider));
