@@ -19,6 +19,7 @@ public sealed partial class QueueProcessor
     private readonly ILogger _logger;
     private readonly ConcurrentDictionary<long, Task> _inFlight = new();
     private long _nextDelivery;
+    private int _started;
 
     /// <summary>Creates a processor; nothing runs until <see cref="RunAsync"/>.</summary>
     public QueueProcessor(IWorldQueue queue, QueueProcessorOptions options, QueueHandler handler, TimeProvider? timeProvider = null, ILogger? logger = null)
@@ -51,8 +52,14 @@ public sealed partial class QueueProcessor
     public int RunningHandlers => _inFlight.Count;
 
     /// <summary>Processes messages until <paramref name="stoppingToken"/> is cancelled, then shuts down gracefully and returns.</summary>
+    /// <exception cref="InvalidOperationException">The processor was already started; create one per consumer loop.</exception>
     public async Task RunAsync(CancellationToken stoppingToken)
     {
+        if (Interlocked.Exchange(ref _started, 1) == 1)
+        {
+            throw new InvalidOperationException("This QueueProcessor has already been started; create one processor per consumer loop.");
+        }
+
         using var slots = new SemaphoreSlim(_options.Concurrency, _options.Concurrency);
         using var abort = new CancellationTokenSource();
         try

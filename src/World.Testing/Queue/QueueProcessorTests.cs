@@ -283,6 +283,27 @@ public abstract class QueueProcessorTests : WorldTestBase
         Assert.Empty(await World.Queue.ClaimAsync(new ClaimRequest([QueueName], 10, TimeSpan.FromSeconds(30), "t"), Cancellation));
     }
 
+    [Fact]
+    public async Task A_processor_runs_once()
+    {
+        var processor = new QueueProcessor(World.Queue, new QueueProcessorOptions { Queues = [QueueName] }, (_, _) => ValueTask.FromResult(QueueHandlerResult.Complete), Clock);
+        using var stop = new CancellationTokenSource();
+        var run = processor.RunAsync(stop.Token);
+        await Assert.ThrowsAsync<InvalidOperationException>(() => processor.RunAsync(stop.Token));
+        await stop.CancelAsync();
+        await run.WaitAsync(TimeSpan.FromSeconds(30), Cancellation);
+    }
+
+    [Fact]
+    public void Invalid_processor_options_are_rejected_with_the_option_named()
+    {
+        QueueHandler handler = (_, _) => ValueTask.FromResult(QueueHandlerResult.Complete);
+        var error = Assert.ThrowsAny<WorldValidationException>(() => new QueueProcessor(World.Queue, new QueueProcessorOptions { Queues = [QueueName], LeaseDuration = TimeSpan.FromSeconds(5), HeartbeatInterval = TimeSpan.FromSeconds(5) }, handler, Clock));
+        Assert.Contains("HeartbeatInterval", error.Message, StringComparison.Ordinal);
+        Assert.ThrowsAny<WorldValidationException>(() => new QueueProcessor(World.Queue, new QueueProcessorOptions { Queues = [QueueName], Concurrency = 0 }, handler, Clock));
+        Assert.ThrowsAny<WorldValidationException>(() => new QueueProcessor(World.Queue, new QueueProcessorOptions { Queues = [] }, handler, Clock));
+    }
+
     /// <summary>Runs one processor until <paramref name="done"/> completes, advancing the fake clock meanwhile if asked, then stops it.</summary>
     protected Task RunProcessorAsync(QueueProcessorOptions options, QueueHandler handler, Task done, TimeSpan? advanceClock = null) =>
         RunProcessorAsync(options, handler, () => Task.FromResult(done.IsCompleted), advanceClock);
