@@ -12,13 +12,13 @@ public static class WorldIds
     private static readonly NUlid.Rng.IUlidRng EventIdRng = new NUlid.Rng.SimpleUlidRng();
 
     /// <summary>A new run id (<c>wrun_</c> + ULID).</summary>
-    public static string NewRunId(DateTimeOffset now) => IdPrefixes.Run + Ulid.NewUlid(now);
+    public static string NewRunId(DateTimeOffset now) => IdPrefixes.Run + Ulid.NewUlid(now, SecureUlidRng.Instance);
 
     /// <summary>A new id with the given prefix.</summary>
     public static string New(string prefix, DateTimeOffset now)
     {
         ArgumentException.ThrowIfNullOrEmpty(prefix);
-        return prefix + Ulid.NewUlid(now);
+        return prefix + Ulid.NewUlid(now, SecureUlidRng.Instance);
     }
 
     /// <summary>
