@@ -276,17 +276,14 @@ public sealed class PostgresQueue : IWorldQueue, IAsyncDisposable
             IdValidation.RequireName(queueName, nameof(queueName));
         }
 
-        try
-        {
-            await using var command = _context.DataSource.CreateCommand(_sql.Purge);
-            command.Parameters.Add(DbValues.Text(queueName));
-            command.Parameters.Add(DbValues.TextArray(messageIds?.ToArray()));
-            return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        }
-        catch (NpgsqlException exception) when (PostgresErrors.IsTransient(exception))
-        {
-            throw PostgresErrors.Transient(exception);
-        }
+        return await _context.ExecuteNonQueryAsync(
+            _sql.Purge,
+            parameters =>
+            {
+                parameters.Add(DbValues.Text(queueName));
+                parameters.Add(DbValues.TextArray(messageIds?.ToArray()));
+            },
+            cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Stops the completion flusher after the pending completions are written.</summary>
@@ -322,21 +319,17 @@ public sealed class PostgresQueue : IWorldQueue, IAsyncDisposable
 
     private async Task<bool> SettleAsync(string sql, QueueLease lease, DateTimeOffset time, CancellationToken cancellationToken)
     {
-        _context.ThrowIfDisposed();
         QueueRules.ValidateLease(lease);
-        try
-        {
-            await using var command = _context.DataSource.CreateCommand(sql);
-            command.Parameters.Add(DbValues.Text(lease.MessageId));
-            command.Parameters.Add(DbValues.Text(lease.LeaseId));
-            command.Parameters.Add(DbValues.Timestamp(time));
-
-            return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
-        }
-        catch (NpgsqlException exception) when (PostgresErrors.IsTransient(exception))
-        {
-            throw PostgresErrors.Transient(exception);
-        }
+        var affected = await _context.ExecuteNonQueryAsync(
+            sql,
+            parameters =>
+            {
+                parameters.Add(DbValues.Text(lease.MessageId));
+                parameters.Add(DbValues.Text(lease.LeaseId));
+                parameters.Add(DbValues.Timestamp(time));
+            },
+            cancellationToken).ConfigureAwait(false);
+        return affected == 1;
     }
 
     private static DeadLetter ReadDeadLetter(NpgsqlDataReader reader) => new()

@@ -72,6 +72,22 @@ internal sealed class PostgresContext(
         }
     }
 
+    /// <summary>Runs a write and returns how many rows it affected.</summary>
+    public async Task<int> ExecuteNonQueryAsync(string sql, Action<NpgsqlParameterCollection> bind, CancellationToken cancellationToken)
+    {
+        ThrowIfDisposed();
+        try
+        {
+            await using var command = DataSource.CreateCommand(sql);
+            bind(command.Parameters);
+            return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (NpgsqlException exception) when (PostgresErrors.IsTransient(exception))
+        {
+            throw PostgresErrors.Transient(exception);
+        }
+    }
+
     /// <summary>Runs a read of at most one row.</summary>
     public async Task<T?> QuerySingleAsync<T>(string sql, Action<NpgsqlParameterCollection> bind, Func<NpgsqlDataReader, T> read, CancellationToken cancellationToken)
         where T : class

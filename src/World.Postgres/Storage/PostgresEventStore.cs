@@ -152,10 +152,9 @@ internal sealed partial class PostgresEventStore(PostgresContext context) : IEve
     private async Task<(EventResult? Result, Next Then)> TryAppendAsync(PreparedEvent prepared, DateTimeOffset now, CreateEventOptions options, CancellationToken cancellationToken)
     {
         await using var connection = await context.DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        var open = false;
+        var open = true; // A transaction is open from the first batch until COMMIT; the finally block rolls it back otherwise.
         try
         {
-            open = true;
             var (snapshot, withRunData) = await LockAndReadSnapshotAsync(connection, prepared, cancellationToken).ConfigureAwait(false);
             var decision = context.Rules.Decide(prepared, snapshot, now);
             if (snapshot.Run is null && decision.Plan is { CreatesRun: true })

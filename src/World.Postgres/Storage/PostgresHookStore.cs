@@ -10,9 +10,8 @@ internal sealed class PostgresHookStore(PostgresContext context) : IHookStore
         IdValidation.RequireSafeId(hookId, nameof(hookId));
         var mode = (options ?? ReadOptions.Default).ResolveData;
 
-        // Hook ids are scoped to their run; when several live runs use one id, the oldest hook answers.
         return await context.QuerySingleAsync(
-            $"SELECT {HookRows.Select(mode)} FROM {Sql.Hooks} WHERE hook_id = $1 ORDER BY created_event_id LIMIT 1",
+            mode == ResolveData.All ? Sql.GetHookById : Sql.GetHookByIdWithoutData,
             parameters => parameters.Add(DbValues.Text(hookId)),
             HookRows.Read,
             cancellationToken).ConfigureAwait(false) ?? throw new HookNotFoundException(hookId);
@@ -23,7 +22,7 @@ internal sealed class PostgresHookStore(PostgresContext context) : IHookStore
         IdValidation.RequireName(token, nameof(token));
         var mode = (options ?? ReadOptions.Default).ResolveData;
         return await context.QuerySingleAsync(
-            $"SELECT {HookRows.Select(mode)} FROM {Sql.Hooks} WHERE token_hash = $1",
+            mode == ResolveData.All ? Sql.GetHookByToken : Sql.GetHookByTokenWithoutData,
             parameters => parameters.Add(DbValues.Bytea(DbValues.TokenHash(token))),
             HookRows.Read,
             cancellationToken).ConfigureAwait(false) ?? throw new HookNotFoundException(token, byToken: true);

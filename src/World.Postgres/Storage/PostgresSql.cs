@@ -6,6 +6,8 @@ namespace World.Postgres.Storage;
 /// </summary>
 internal sealed class PostgresSql
 {
+    private readonly string[] _createRun;
+
     public PostgresSql(string schema)
     {
         var s = PostgresIdentifier.Quote(schema);
@@ -42,6 +44,15 @@ internal sealed class PostgresSql
         GetRunHook = $"SELECT {HookRows.Columns} FROM {Hooks} WHERE run_id = $1 AND hook_id = $2";
         GetWait = $"SELECT {WaitRows.Columns} FROM {Waits} WHERE run_id = $1 AND correlation_id = $2";
         GetEvent = $"SELECT {EventRows.Columns} FROM {Events} WHERE run_id = $1 AND event_id = $2";
+
+        // Hook ids are scoped to their run; when several live runs use one id, the oldest hook answers.
+        GetHookById = $"SELECT {HookRows.Columns} FROM {Hooks} WHERE hook_id = $1 ORDER BY created_event_id LIMIT 1";
+        GetHookByIdWithoutData = $"SELECT {HookRows.ColumnsWithoutData} FROM {Hooks} WHERE hook_id = $1 ORDER BY created_event_id LIMIT 1";
+        GetHookByToken = $"SELECT {HookRows.Columns} FROM {Hooks} WHERE token_hash = $1";
+        GetHookByTokenWithoutData = $"SELECT {HookRows.ColumnsWithoutData} FROM {Hooks} WHERE token_hash = $1";
+
+        // A run is created with one event (run_created) or two (a synthetic run_created before run_started).
+        _createRun = [BuildCreateRun(1), BuildCreateRun(2)];
         GetEventWithoutData = $"SELECT {EventRows.ColumnsWithoutData} FROM {Events} WHERE run_id = $1 AND event_id = $2";
     }
 
@@ -107,12 +118,23 @@ internal sealed class PostgresSql
 
     public string GetEventWithoutData { get; }
 
+    public string GetHookById { get; }
+
+    public string GetHookByIdWithoutData { get; }
+
+    public string GetHookByToken { get; }
+
+    public string GetHookByTokenWithoutData { get; }
+
     /// <summary>
     /// One statement that inserts a new run and its first events only if the run id is free, returning whether it
     /// did: run creation commits in a single round trip, and a taken id is reported instead of raising an error.
     /// Parameters: the run ($1..$15), then nine per event.
     /// </summary>
-    public string CreateRun(int eventCount)
+    public string CreateRun(int eventCount) =>
+        eventCount >= 1 && eventCount <= _createRun.Length ? _createRun[eventCount - 1] : BuildCreateRun(eventCount);
+
+    private string BuildCreateRun(int eventCount)
     {
         var sql = new System.Text.StringBuilder()
             .Append("WITH created AS (INSERT INTO ").Append(Runs).Append(" (").Append(RunRows.Columns).Append(") VALUES ").Append(RunRows.InsertValues)
