@@ -15,6 +15,14 @@ public sealed record EnqueueOptions
     /// <summary>While a live message of the queue has this key, enqueuing again returns that message instead.</summary>
     public string? IdempotencyKey { get; init; }
 
+    /// <summary>
+    /// With an <see cref="IdempotencyKey"/>, merge into the live message that holds the key instead of being dropped:
+    /// a pending message becomes available no later than this enqueue would make it, and a leased message is
+    /// delivered once more as soon as its holder completes or releases it. A wake-up signal sent while a handler is
+    /// already running is therefore never lost, and there is still at most one live message per key.
+    /// </summary>
+    public bool Coalesce { get; init; }
+
     /// <summary>Higher is delivered first among available messages; default 0.</summary>
     public int Priority { get; init; }
 

@@ -21,6 +21,9 @@ public sealed record PreparedMessage
     /// <summary>The idempotency key, if any.</summary>
     public string? IdempotencyKey { get; init; }
 
+    /// <summary>Whether a duplicate merges into the live message (<see cref="EnqueueOptions.Coalesce"/>).</summary>
+    public bool Coalesce { get; init; }
+
     /// <summary>The failure budget.</summary>
     public required int MaxAttempts { get; init; }
 

@@ -48,6 +48,11 @@ public static class QueueRules
             IdValidation.RequireName(options.IdempotencyKey, "idempotencyKey");
         }
 
+        if (options.Coalesce && options.IdempotencyKey is null)
+        {
+            throw new WorldValidationException("coalesce needs an idempotencyKey: it merges into the live message holding that key.", "coalesce");
+        }
+
         var delay = RequireDelay(options.Delay ?? TimeSpan.Zero, "delay");
         if (options.MaxAttempts is < 1 or > MaxAttemptsLimit)
         {
@@ -64,6 +69,7 @@ public static class QueueRules
             Headers = headers,
             Priority = options.Priority,
             IdempotencyKey = options.IdempotencyKey,
+            Coalesce = options.Coalesce,
             MaxAttempts = options.MaxAttempts,
             EnqueuedAt = now,
             AvailableAt = EventRules.Normalize(now + delay),

@@ -27,6 +27,11 @@ internal sealed class InMemoryQueue(InMemoryState state) : IWorldQueue
         {
             if (prepared.IdempotencyKey is { } key && _idempotency.TryGetValue((queueName, key), out var existing))
             {
+                if (prepared.Coalesce)
+                {
+                    CoalesceLocked(_messages[existing], prepared.AvailableAt);
+                }
+
                 return Task.FromResult(new EnqueueResult(existing, Duplicate: true));
             }
 
@@ -82,9 +87,17 @@ internal sealed class InMemoryQueue(InMemoryState state) : IWorldQueue
     public Task<bool> CompleteAsync(QueueLease lease, CancellationToken cancellationToken = default) =>
         Settle(
             lease,
-            (entry, _) =>
+            (entry, now) =>
             {
-                Remove(entry);
+                if (entry.Rerun)
+                {
+                    Unlease(entry, now);
+                }
+                else
+                {
+                    Remove(entry);
+                }
+
                 return true;
             },
             cancellationToken);
@@ -111,7 +124,7 @@ internal sealed class InMemoryQueue(InMemoryState state) : IWorldQueue
             lease,
             (entry, now) =>
             {
-                Unlease(entry, EventRules.Normalize(now + delay));
+                Unlease(entry, entry.Rerun ? now : EventRules.Normalize(now + delay));
                 return true;
             },
             cancellationToken);
@@ -292,9 +305,26 @@ internal sealed class InMemoryQueue(InMemoryState state) : IWorldQueue
         return FailureOutcome.Retrying;
     }
 
+    private void CoalesceLocked(QueueEntry entry, DateTimeOffset availableAt)
+    {
+        if (entry.LeaseId is not null)
+        {
+            entry.Rerun = true;
+        }
+        else if (availableAt < entry.AvailableAt)
+        {
+            // Re-sort: availability is part of the ready order.
+            _ready[entry.Message.QueueName].Remove(entry);
+            entry.AvailableAt = availableAt;
+            Ready(entry);
+            SignalLocked();
+        }
+    }
+
     private void Unlease(QueueEntry entry, DateTimeOffset availableAt)
     {
         _leased.Remove(entry);
+        entry.Rerun = false;
         entry.LeaseId = null;
         entry.LeaseOwner = null;
         entry.AvailableAt = availableAt;

@@ -21,6 +21,9 @@ internal sealed class QueueEntry(World.Queue.PreparedMessage message)
 
     public DateTimeOffset LeaseExpiresAt { get; set; }
 
+    /// <summary>A coalescing enqueue met the message while leased: deliver it again once the holder settles it.</summary>
+    public bool Rerun { get; set; }
+
     /// <summary>Delivery order among available messages: highest priority, then earliest availability, then id.</summary>
     public static IComparer<QueueEntry> ReadyOrder { get; } = Comparer<QueueEntry>.Create(static (a, b) =>
     {

@@ -17,16 +17,22 @@ internal sealed class CompletionBatcher : IAsyncDisposable
     private readonly NpgsqlDataSource _dataSource;
     private readonly string _sql;
     private readonly Channel<Pending> _pending = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly string _rearmSql;
+    private readonly Func<DateTimeOffset> _now;
+    private readonly Action<string> _rearmed;
     private readonly Task _flusher;
 
-    public CompletionBatcher(NpgsqlDataSource dataSource, string completeManySql)
+    public CompletionBatcher(NpgsqlDataSource dataSource, string completeManySql, string rearmManySql, Func<DateTimeOffset> now, Action<string> rearmed)
     {
         _dataSource = dataSource;
         _sql = completeManySql;
+        _rearmSql = rearmManySql;
+        _now = now;
+        _rearmed = rearmed;
         _flusher = Task.Run(FlushLoopAsync);
     }
 
-    /// <summary>Deletes the message if <paramref name="lease"/> is current; true when it was.</summary>
+    /// <summary>Settles the message if <paramref name="lease"/> is current (deleted, or re-armed when a coalesced wake-up is pending); true when it was.</summary>
     public Task<bool> CompleteAsync(QueueLease lease, CancellationToken cancellationToken)
     {
         var pending = new Pending(lease, new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously));
@@ -60,17 +66,41 @@ internal sealed class CompletionBatcher : IAsyncDisposable
     {
         try
         {
-            await using var command = _dataSource.CreateCommand(_sql);
-            command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text, Value = batch.Select(static p => p.Lease.MessageId).ToArray() });
-            command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text, Value = batch.Select(static p => p.Lease.LeaseId).ToArray() });
+            var messageIds = batch.Select(static p => p.Lease.MessageId).ToArray();
+            var leaseIds = batch.Select(static p => p.Lease.LeaseId).ToArray();
+            await using var connection = await _dataSource.OpenConnectionAsync().ConfigureAwait(false);
+            await using var command = connection.CreateBatch();
+            var delete = new NpgsqlBatchCommand(_sql);
+            delete.Parameters.Add(TextArray(messageIds));
+            delete.Parameters.Add(TextArray(leaseIds));
+            var rearm = new NpgsqlBatchCommand(_rearmSql);
+            rearm.Parameters.Add(TextArray(messageIds));
+            rearm.Parameters.Add(TextArray(leaseIds));
+            rearm.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = _now() });
+            command.BatchCommands.Add(delete);
+            command.BatchCommands.Add(rearm);
+
             // Keyed by lease too: a stale and a current lease of one message may share a batch, and only one was current.
             var deleted = new HashSet<(string MessageId, string LeaseId)>();
+            var rearmedQueues = new HashSet<string>(StringComparer.Ordinal);
             await using (var reader = await command.ExecuteReaderAsync().ConfigureAwait(false))
             {
                 while (await reader.ReadAsync().ConfigureAwait(false))
                 {
                     deleted.Add((reader.GetString(0), reader.GetString(1)));
                 }
+
+                await reader.NextResultAsync().ConfigureAwait(false);
+                while (await reader.ReadAsync().ConfigureAwait(false))
+                {
+                    deleted.Add((reader.GetString(0), reader.GetString(1)));
+                    rearmedQueues.Add(reader.GetString(2));
+                }
+            }
+
+            foreach (var queueName in rearmedQueues)
+            {
+                _rearmed(queueName);
             }
 
             foreach (var pending in batch)
@@ -93,6 +123,9 @@ internal sealed class CompletionBatcher : IAsyncDisposable
             }
         }
     }
+
+    private static NpgsqlParameter TextArray(string[] values) =>
+        new() { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text, Value = values };
 
     private sealed record Pending(QueueLease Lease, TaskCompletionSource<bool> Done);
 }

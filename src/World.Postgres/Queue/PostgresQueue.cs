@@ -25,7 +25,7 @@ public sealed class PostgresQueue : IWorldQueue, IAsyncDisposable
     {
         _context = context;
         _sql = new QueueSql(context.Options.Schema);
-        _completions = new CompletionBatcher(context.DataSource, _sql.CompleteMany);
+        _completions = new CompletionBatcher(context.DataSource, _sql.CompleteMany, _sql.RearmMany, Now, Rearmed);
         _notifications = new NotifyDebouncer(context.DataSource, _sql.Notify, context.TimeProvider, context.Options.QueueNotifyWindow, context.Logger);
     }
 
@@ -44,7 +44,7 @@ public sealed class PostgresQueue : IWorldQueue, IAsyncDisposable
             if (availableNow)
             {
                 _context.Notifications.Signal(_sql.Channel);
-                if (!notifyInline && !result.Duplicate)
+                if (!notifyInline && (!result.Duplicate || prepared.Coalesce))
                 {
                     _notifications.AfterCommit(queueName);
                 }
@@ -157,9 +157,11 @@ public sealed class PostgresQueue : IWorldQueue, IAsyncDisposable
     public async Task<bool> ReleaseAsync(QueueLease lease, TimeSpan delay, CancellationToken cancellationToken = default)
     {
         QueueRules.RequireDelay(delay, nameof(delay));
-        var released = await SettleAsync(_sql.Release, lease, EventRules.Normalize(Now() + delay), cancellationToken).ConfigureAwait(false);
-        if (released && delay == TimeSpan.Zero)
+        var now = Now();
+        var released = await SettleAsync(_sql.Release, lease, EventRules.Normalize(now + delay), cancellationToken, now).ConfigureAwait(false);
+        if (released)
         {
+            // Also after a delayed release: a pending rerun (coalesced wake-up) makes the message available at once.
             _context.Notifications.Signal(_sql.Channel);
         }
 
@@ -303,6 +305,7 @@ public sealed class PostgresQueue : IWorldQueue, IAsyncDisposable
         insert.Parameters.Add(DbValues.Integer(prepared.MaxAttempts));
         insert.Parameters.Add(DbValues.Timestamp(prepared.EnqueuedAt));
         insert.Parameters.Add(DbValues.Timestamp(prepared.AvailableAt));
+        insert.Parameters.Add(new NpgsqlParameter<bool> { TypedValue = prepared.Coalesce });
         batch.BatchCommands.Add(insert);
         if (notify)
         {
@@ -317,7 +320,7 @@ public sealed class PostgresQueue : IWorldQueue, IAsyncDisposable
         return new EnqueueResult(reader.GetString(0), Duplicate: reader.GetBoolean(1));
     }
 
-    private async Task<bool> SettleAsync(string sql, QueueLease lease, DateTimeOffset time, CancellationToken cancellationToken)
+    private async Task<bool> SettleAsync(string sql, QueueLease lease, DateTimeOffset time, CancellationToken cancellationToken, DateTimeOffset? now = null)
     {
         QueueRules.ValidateLease(lease);
         var affected = await _context.ExecuteNonQueryAsync(
@@ -327,9 +330,19 @@ public sealed class PostgresQueue : IWorldQueue, IAsyncDisposable
                 parameters.Add(DbValues.Text(lease.MessageId));
                 parameters.Add(DbValues.Text(lease.LeaseId));
                 parameters.Add(DbValues.Timestamp(time));
+                if (now is { } current)
+                {
+                    parameters.Add(DbValues.Timestamp(current));
+                }
             },
             cancellationToken).ConfigureAwait(false);
         return affected == 1;
+    }
+
+    private void Rearmed(string queueName)
+    {
+        _context.Notifications.Signal(_sql.Channel);
+        _notifications.AfterCommit(queueName);
     }
 
     private static DeadLetter ReadDeadLetter(NpgsqlDataReader reader) => new()

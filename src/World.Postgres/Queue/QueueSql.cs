@@ -15,10 +15,12 @@ internal sealed class QueueSql
         Channel = World.Postgres.Storage.PostgresChannels.Queue(schema);
 
         Enqueue = $"""
-            INSERT INTO {messages} (message_id, queue_name, payload, headers, priority, idempotency_key, idempotency_hash, max_attempts, enqueued_at, available_at)
+            INSERT INTO {messages} AS m (message_id, queue_name, payload, headers, priority, idempotency_key, idempotency_hash, max_attempts, enqueued_at, available_at)
             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
             ON CONFLICT (idempotency_hash) WHERE idempotency_hash IS NOT NULL
-            DO UPDATE SET idempotency_hash = EXCLUDED.idempotency_hash
+            DO UPDATE SET
+                available_at = CASE WHEN $11 AND m.lease_id IS NULL THEN LEAST(m.available_at, EXCLUDED.available_at) ELSE m.available_at END,
+                rerun = m.rerun OR ($11 AND m.lease_id IS NOT NULL)
             RETURNING message_id, xmax <> 0
             """;
 
@@ -37,7 +39,7 @@ internal sealed class QueueSql
                 RETURNING m.*),
             buried AS ({Bury("$3", "$2")})
             UPDATE {messages} m
-            SET lease_id = NULL, lease_owner = NULL, lease_expires_at = NULL, failures = m.failures + 1, last_error = $3, available_at = $2
+            SET lease_id = NULL, lease_owner = NULL, lease_expires_at = NULL, rerun = false, failures = m.failures + 1, last_error = $3, available_at = $2
             FROM expired e
             WHERE m.message_id = e.message_id AND m.failures + 1 < m.max_attempts
             """;
@@ -55,14 +57,23 @@ internal sealed class QueueSql
             RETURNING m.message_id, m.queue_name, m.payload, m.headers, m.priority, m.idempotency_key, m.max_attempts, m.attempt, m.failures, m.enqueued_at, m.available_at
             """;
 
+        // Two statements, in this order, each with its own snapshot: the DELETE re-checks rerun on a row a concurrent
+        // coalescing enqueue just changed and leaves it; the UPDATE then sees that rerun and makes the message available.
         CompleteMany = $"""
             DELETE FROM {messages} m
             USING unnest($1::text[], $2::text[]) AS done(message_id, lease_id)
-            WHERE m.message_id = done.message_id AND m.lease_id = done.lease_id
+            WHERE m.message_id = done.message_id AND m.lease_id = done.lease_id AND NOT m.rerun
             RETURNING m.message_id, m.lease_id
             """;
+        RearmMany = $"""
+            UPDATE {messages} m
+            SET lease_id = NULL, lease_owner = NULL, lease_expires_at = NULL, rerun = false, available_at = $3
+            FROM unnest($1::text[], $2::text[]) AS done(message_id, lease_id)
+            WHERE m.message_id = done.message_id AND m.lease_id = done.lease_id AND m.rerun
+            RETURNING m.message_id, done.lease_id, m.queue_name
+            """;
         Renew = $"UPDATE {messages} SET lease_expires_at = $3 WHERE message_id = $1 AND lease_id = $2";
-        Release = $"UPDATE {messages} SET lease_id = NULL, lease_owner = NULL, lease_expires_at = NULL, available_at = $3 WHERE message_id = $1 AND lease_id = $2";
+        Release = $"UPDATE {messages} SET lease_id = NULL, lease_owner = NULL, lease_expires_at = NULL, available_at = CASE WHEN rerun THEN $4 ELSE $3 END, rerun = false WHERE message_id = $1 AND lease_id = $2";
 
         Fail = $"""
             WITH target AS (
@@ -74,7 +85,7 @@ internal sealed class QueueSql
             buried AS ({Bury("$3", "$4")}),
             retried AS (
                 UPDATE {messages} m
-                SET lease_id = NULL, lease_owner = NULL, lease_expires_at = NULL, failures = m.failures + 1, last_error = $3, available_at = $5
+                SET lease_id = NULL, lease_owner = NULL, lease_expires_at = NULL, rerun = false, failures = m.failures + 1, last_error = $3, available_at = $5
                 FROM target t
                 WHERE m.message_id = t.message_id AND m.failures + 1 < m.max_attempts
                 RETURNING m.message_id)
@@ -115,6 +126,8 @@ internal sealed class QueueSql
     public string Claim { get; }
 
     public string CompleteMany { get; }
+
+    public string RearmMany { get; }
 
     public string Renew { get; }
 

@@ -114,6 +114,109 @@ public abstract class QueueTests : WorldTestBase
     }
 
     [Fact]
+    public async Task A_coalescing_enqueue_pulls_a_later_pending_message_forward()
+    {
+        var sleeping = await Queue.EnqueueAsync(QueueName, Bytes("a"), new EnqueueOptions { IdempotencyKey = "run", Delay = TimeSpan.FromHours(1) }, Cancellation);
+        var plain = await Queue.EnqueueAsync(QueueName, Bytes("b"), new EnqueueOptions { IdempotencyKey = "run" }, Cancellation);
+        Assert.Empty(await ClaimAsync());
+
+        var wake = await Queue.EnqueueAsync(QueueName, Bytes("c"), new EnqueueOptions { IdempotencyKey = "run", Coalesce = true }, Cancellation);
+
+        Assert.True(plain.Duplicate);
+        Assert.True(wake.Duplicate);
+        Assert.Equal(sleeping.MessageId, wake.MessageId);
+        var message = Assert.Single(await ClaimAsync(max: 10));
+        Assert.Equal(sleeping.MessageId, message.MessageId);
+        Assert.Equal(Bytes("a"), message.Payload.ToArray());
+    }
+
+    [Fact]
+    public async Task A_coalescing_enqueue_never_delays_a_pending_message()
+    {
+        await Queue.EnqueueAsync(QueueName, Bytes("a"), new EnqueueOptions { IdempotencyKey = "run" }, Cancellation);
+        await Queue.EnqueueAsync(QueueName, Bytes("b"), new EnqueueOptions { IdempotencyKey = "run", Coalesce = true, Delay = TimeSpan.FromHours(1) }, Cancellation);
+
+        Assert.Single(await ClaimAsync(max: 10));
+    }
+
+    [Fact]
+    public async Task A_coalescing_enqueue_during_a_lease_redelivers_the_message_after_completion()
+    {
+        var options = new EnqueueOptions { IdempotencyKey = "run", Coalesce = true };
+        var first = await Queue.EnqueueAsync(QueueName, Bytes("a"), options, Cancellation);
+        var delivery = Assert.Single(await ClaimAsync());
+
+        var wake = await Queue.EnqueueAsync(QueueName, Bytes("b"), options, Cancellation);
+        Assert.True(wake.Duplicate);
+        Assert.Empty(await ClaimAsync());
+        Assert.True(await Queue.CompleteAsync(delivery.Lease, Cancellation));
+
+        var again = Assert.Single(await ClaimAsync());
+        Assert.Equal(first.MessageId, again.MessageId);
+        Assert.Equal(2, again.Attempt);
+        Assert.Equal(0, again.Failures);
+
+        // No wake-up this time: completion removes it, and the key is free.
+        Assert.True(await Queue.CompleteAsync(again.Lease, Cancellation));
+        Assert.Empty(await ClaimAsync());
+        Assert.False((await Queue.EnqueueAsync(QueueName, Bytes("c"), options, Cancellation)).Duplicate);
+    }
+
+    [Fact]
+    public async Task A_coalescing_enqueue_during_a_lease_cuts_a_delayed_release_short()
+    {
+        var options = new EnqueueOptions { IdempotencyKey = "run", Coalesce = true };
+        await Queue.EnqueueAsync(QueueName, Bytes("a"), options, Cancellation);
+        var delivery = Assert.Single(await ClaimAsync());
+
+        await Queue.EnqueueAsync(QueueName, Bytes("b"), options, Cancellation);
+        Assert.True(await Queue.ReleaseAsync(delivery.Lease, TimeSpan.FromDays(90), Cancellation));
+
+        Assert.Single(await ClaimAsync());
+    }
+
+    [Fact]
+    public async Task A_plain_duplicate_during_a_lease_does_not_redeliver()
+    {
+        await Queue.EnqueueAsync(QueueName, Bytes("a"), new EnqueueOptions { IdempotencyKey = "run" }, Cancellation);
+        var delivery = Assert.Single(await ClaimAsync());
+        await Queue.EnqueueAsync(QueueName, Bytes("b"), new EnqueueOptions { IdempotencyKey = "run" }, Cancellation);
+
+        Assert.True(await Queue.CompleteAsync(delivery.Lease, Cancellation));
+
+        Assert.Empty(await ClaimAsync());
+    }
+
+    [Fact]
+    public async Task A_wake_up_racing_a_completion_is_never_lost_and_never_doubled()
+    {
+        // The runtime's guarantee in miniature: whichever of "complete" and "coalescing enqueue" wins, exactly one
+        // live message remains afterwards.
+        var options = new EnqueueOptions { IdempotencyKey = "run", Coalesce = true };
+        for (var round = 0; round < 20; round++)
+        {
+            await Queue.EnqueueAsync(QueueName, Bytes("start"), options, Cancellation);
+            var delivery = Assert.Single(await ClaimAsync());
+
+            var outcomes = await RaceAsync(2, async i =>
+            {
+                if (i == 0)
+                {
+                    return await Queue.CompleteAsync(delivery.Lease, Cancellation);
+                }
+
+                await Queue.EnqueueAsync(QueueName, Bytes("wake"), options, Cancellation);
+                return true;
+            });
+
+            Assert.All(outcomes, o => Assert.True(o.Value));
+            var survivor = Assert.Single(await ClaimAsync(max: 10));
+            Assert.True(await Queue.CompleteAsync(survivor.Lease, Cancellation));
+            Assert.Empty(await ClaimAsync(max: 10));
+        }
+    }
+
+    [Fact]
     public async Task Idempotency_keys_are_scoped_to_their_queue()
     {
         var options = new EnqueueOptions { IdempotencyKey = "k" };
@@ -347,6 +450,7 @@ public abstract class QueueTests : WorldTestBase
         await Assert.ThrowsAnyAsync<WorldValidationException>(() => Queue.EnqueueAsync(QueueName, Bytes("x"), new EnqueueOptions { Delay = TimeSpan.FromSeconds(-1) }, Cancellation));
         await Assert.ThrowsAnyAsync<WorldValidationException>(() => Queue.EnqueueAsync(QueueName, Bytes("x"), new EnqueueOptions { MaxAttempts = 0 }, Cancellation));
         await Assert.ThrowsAnyAsync<WorldValidationException>(() => Queue.EnqueueAsync(QueueName, Bytes("x"), new EnqueueOptions { IdempotencyKey = "" }, Cancellation));
+        await Assert.ThrowsAnyAsync<WorldValidationException>(() => Queue.EnqueueAsync(QueueName, Bytes("x"), new EnqueueOptions { Coalesce = true }, Cancellation));
         await Assert.ThrowsAsync<PayloadTooLargeException>(() => Queue.EnqueueAsync(QueueName, new byte[Queue_MaxPayload + 1], cancellationToken: Cancellation));
         await Assert.ThrowsAnyAsync<WorldValidationException>(() => Queue.ClaimAsync(new ClaimRequest([QueueName], 0, Lease, "t"), Cancellation));
         await Assert.ThrowsAnyAsync<WorldValidationException>(() => Queue.ClaimAsync(new ClaimRequest([], 1, Lease, "t"), Cancellation));
