@@ -1,0 +1,23 @@
+namespace World.Runtime;
+
+/// <summary>Starts runs, awaits their results, resumes their hooks and cancels them, from outside any workflow.</summary>
+public interface IWorkflowClient
+{
+    /// <summary>Starts a run of <typeparamref name="TWorkflow"/>.</summary>
+    Task<WorkflowRunHandle<TOutput>> StartAsync<TWorkflow, TInput, TOutput>(TInput input, StartWorkflowOptions? options = null, CancellationToken cancellationToken = default)
+        where TWorkflow : IWorkflow<TInput, TOutput>;
+
+    /// <summary>Starts a run of the workflow registered under <paramref name="workflowName"/>.</summary>
+    Task<WorkflowRunHandle<TOutput>> StartAsync<TInput, TOutput>(string workflowName, TInput input, StartWorkflowOptions? options = null, CancellationToken cancellationToken = default);
+
+    /// <summary>A handle on an existing run.</summary>
+    WorkflowRunHandle<TOutput> GetHandle<TOutput>(string runId);
+
+    /// <summary>Delivers <paramref name="payload"/> to the live hook holding <paramref name="token"/> and wakes its run.</summary>
+    /// <exception cref="HookNotFoundException">No live hook holds the token (never created, disposed, or its run ended).</exception>
+    Task ResumeHookAsync<TPayload>(string token, TPayload payload, CancellationToken cancellationToken = default);
+
+    /// <summary>Cancels a run: no new step starts; a step already running may finish; its hooks are freed.</summary>
+    /// <exception cref="EntityConflictException">The run already completed or failed.</exception>
+    Task CancelAsync(string runId, CancellationToken cancellationToken = default);
+}

@@ -1,0 +1,18 @@
+namespace World.Runtime;
+
+/// <summary>A child run failed or was cancelled.</summary>
+public sealed class ChildWorkflowFailedException : Exception
+{
+    internal ChildWorkflowFailedException(string childRunId, StructuredError error)
+        : base($"Child run '{childRunId}' did not complete: {error.Message}")
+    {
+        ChildRunId = childRunId;
+        Error = error;
+    }
+
+    /// <summary>The child run.</summary>
+    public string ChildRunId { get; }
+
+    /// <summary>Why the child ended (its error, or a cancellation with code <c>CHILD_CANCELLED</c>).</summary>
+    public StructuredError Error { get; }
+}

@@ -1,0 +1,18 @@
+namespace World.Runtime;
+
+/// <summary>A step spent its attempts; the workflow may catch this to compensate.</summary>
+public sealed class StepFailedException : Exception
+{
+    internal StepFailedException(string stepName, StructuredError error)
+        : base($"Step '{stepName}' failed: {error.Message}")
+    {
+        StepName = stepName;
+        Error = error;
+    }
+
+    /// <summary>The step.</summary>
+    public string StepName { get; }
+
+    /// <summary>The last attempt's error as recorded (message, stack, code).</summary>
+    public StructuredError Error { get; }
+}
