@@ -70,3 +70,8 @@ public sealed class InMemoryStreamTests : StreamTests
 {
     protected override ValueTask<IWorld> CreateWorldAsync(TimeProvider timeProvider) => new(new InMemoryWorld(timeProvider: timeProvider));
 }
+
+public sealed class InMemoryWorkflowTests : World.Testing.Workflows.WorkflowTests
+{
+    protected override ValueTask<IWorld> CreateWorldAsync(TimeProvider timeProvider) => new(new InMemoryWorld(timeProvider: timeProvider));
+}

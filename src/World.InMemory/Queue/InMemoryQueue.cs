@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using World.InMemory.Storage;
 using World.Queue;
 using World.Rules;
@@ -17,6 +18,10 @@ internal sealed class InMemoryQueue(InMemoryState state) : IWorldQueue
     private readonly Dictionary<(string Queue, string Key), string> _idempotency = [];
     private readonly SortedList<string, DeadLetter> _deadLetters = new(StringComparer.Ordinal);
     private TaskCompletionSource _changed = NewSignal();
+
+    // The change signal as it was when a claim of these queues began: a change between that claim and the wait that
+    // follows it ends the wait at once instead of being missed.
+    private readonly ConcurrentDictionary<string, Task> _signalAtLastClaim = new(StringComparer.Ordinal);
 
     public Task<EnqueueResult> EnqueueAsync(string queueName, ReadOnlyMemory<byte> payload, EnqueueOptions? options = null, CancellationToken cancellationToken = default)
     {
@@ -57,6 +62,7 @@ internal sealed class InMemoryQueue(InMemoryState state) : IWorldQueue
         var leaseId = Guid.NewGuid().ToString("N");
         lock (_gate)
         {
+            _signalAtLastClaim[QueueSetKey(request.QueueNames)] = _changed.Task;
             ReclaimExpiredLocked(now);
             var candidates = new List<QueueEntry>();
             foreach (var queueName in request.QueueNames.Distinct(StringComparer.Ordinal))
@@ -156,7 +162,7 @@ internal sealed class InMemoryQueue(InMemoryState state) : IWorldQueue
         Task changed;
         lock (_gate)
         {
-            changed = _changed.Task;
+            changed = _signalAtLastClaim.TryGetValue(QueueSetKey(queueNames), out var sinceClaim) ? sinceClaim : _changed.Task;
         }
 
         using var wake = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -364,6 +370,8 @@ internal sealed class InMemoryQueue(InMemoryState state) : IWorldQueue
         _changed = NewSignal();
         changed.TrySetResult();
     }
+
+    private static string QueueSetKey(IEnumerable<string> queueNames) => string.Join('\n', queueNames.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal));
 
     private DateTimeOffset Now() => EventRules.Now(state.TimeProvider);
 

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
 using Npgsql;
@@ -20,6 +21,7 @@ public sealed class PostgresQueue : IWorldQueue, IAsyncDisposable
     private readonly QueueSql _sql;
     private readonly NotifyDebouncer _notifications;
     private readonly CompletionBatcher _completions;
+    private readonly ConcurrentDictionary<string, Task> _signalAtLastClaim = new(StringComparer.Ordinal);
 
     internal PostgresQueue(PostgresContext context)
     {
@@ -80,6 +82,7 @@ public sealed class PostgresQueue : IWorldQueue, IAsyncDisposable
         var now = Now();
         var queues = request.QueueNames.Distinct(StringComparer.Ordinal).ToArray();
         var leaseId = Guid.NewGuid().ToString("N");
+        _signalAtLastClaim[QueueSetKey(queues)] = _context.Notifications.NextSignal(_sql.Channel);
         var expiresAt = EventRules.Normalize(now + request.LeaseDuration);
         try
         {
@@ -201,7 +204,9 @@ public sealed class PostgresQueue : IWorldQueue, IAsyncDisposable
     {
         _context.ThrowIfDisposed();
         QueueRules.RequireDelay(timeout, nameof(timeout));
-        return _context.Notifications.WaitAsync(_sql.Channel, timeout, cancellationToken);
+        // A wake-up between the consumer's last claim and this wait ends the wait at once instead of being missed.
+        _signalAtLastClaim.TryGetValue(QueueSetKey(queueNames), out var sinceClaim);
+        return _context.Notifications.WaitAsync(_sql.Channel, timeout, cancellationToken, sinceClaim);
     }
 
     /// <inheritdoc />
@@ -338,6 +343,8 @@ public sealed class PostgresQueue : IWorldQueue, IAsyncDisposable
             cancellationToken).ConfigureAwait(false);
         return affected == 1;
     }
+
+    private static string QueueSetKey(IEnumerable<string> queueNames) => string.Join('\n', queueNames.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal));
 
     private void Rearmed(string queueName)
     {

@@ -21,14 +21,26 @@ internal sealed partial class NotificationListener(NpgsqlDataSource dataSource, 
     /// <summary>Set by tests to simulate lost notifications: the listener drops what it receives.</summary>
     internal bool DropNotifications { get; set; }
 
-    /// <summary>Completes at the next notification on <paramref name="channel"/> or local signal, or after <paramref name="timeout"/>.</summary>
-    public async Task WaitAsync(string channel, TimeSpan timeout, CancellationToken cancellationToken)
+    /// <summary>The signal the next notification or local signal on <paramref name="channel"/> completes.</summary>
+    public Task NextSignal(string channel)
+    {
+        lock (_gate)
+        {
+            return _signals[channel].Task;
+        }
+    }
+
+    /// <summary>
+    /// Completes at the next notification on <paramref name="channel"/> or local signal, or after
+    /// <paramref name="timeout"/>; at once when <paramref name="since"/> (an earlier <see cref="NextSignal"/>) has fired.
+    /// </summary>
+    public async Task WaitAsync(string channel, TimeSpan timeout, CancellationToken cancellationToken, Task? since = null)
     {
         Task signal;
         lock (_gate)
         {
             _listener ??= Task.Run(() => ListenAsync(_stop.Token), CancellationToken.None);
-            signal = _signals[channel].Task;
+            signal = since ?? _signals[channel].Task;
         }
 
         using var wake = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);

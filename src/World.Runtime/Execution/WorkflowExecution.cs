@@ -42,7 +42,7 @@ internal sealed partial class WorkflowExecution : IWorkflowContext
         _registration = registration;
         _run = run;
         _cancellation = cancellation;
-        _maxEvents = started.MaxEvents ?? int.MaxValue;
+        _maxEvents = Math.Min(started.MaxEvents ?? int.MaxValue, engine.Options.MaxEventsPerRun ?? int.MaxValue);
         Now = run.CreatedAt;
         if (started.Events is { } preloaded)
         {
@@ -265,17 +265,21 @@ internal sealed partial class WorkflowExecution : IWorkflowContext
     public Task WriteToStreamAsync<T>(T value, string? streamName = null)
     {
         var name = streamName ?? WorkflowStreams.Default;
-        return StepAsync<T, bool>(StreamWriteStep + name, value, async (chunk, step) =>
+        return StepCoreAsync<bool>(StreamWriteStep + name, Serializer.Serialize(value), async (_, step) =>
         {
-            await step.WriteAsync(chunk, name).ConfigureAwait(false);
-            return true;
-        });
+            await step.WriteAsync(value, name).ConfigureAwait(false);
+            return Serializer.Serialize(true);
+        }, StepOptions.Default);
     }
 
     public Task CloseStreamAsync(string? streamName = null)
     {
         var name = streamName ?? WorkflowStreams.Default;
-        return StepAsync(StreamCloseStep + name, step => step.CloseStreamAsync(name));
+        return StepCoreAsync<bool>(StreamCloseStep + name, Serializer.Serialize(name), async (_, step) =>
+        {
+            await step.CloseStreamAsync(name).ConfigureAwait(false);
+            return Serializer.Serialize(true);
+        }, StepOptions.Default);
     }
 
     public async Task<ChildRun<TOutput>> StartChildAsync<TWorkflow, TInput, TOutput>(TInput input)

@@ -33,6 +33,12 @@ public sealed class WorkflowRuntimeOptions
     /// <summary>Failed invocations of one run before the run fails with <c>MAX_DELIVERIES_EXCEEDED</c>. Default 10.</summary>
     public int MaxDeliveries { get; set; } = 10;
 
+    /// <summary>
+    /// A per-run event ceiling below the World's own (<see cref="EventResult.MaxEvents"/>); null uses the World's.
+    /// A run that reaches it fails with <c>MAX_EVENTS_EXCEEDED</c>.
+    /// </summary>
+    public int? MaxEventsPerRun { get; set; }
+
     /// <summary>On start, enqueue every pending or running run that has no live invocation message. Default true.</summary>
     public bool RecoverOnStart { get; set; } = true;
 
@@ -46,6 +52,11 @@ public sealed class WorkflowRuntimeOptions
         ArgumentOutOfRangeException.ThrowIfLessThan(Concurrency, 1, nameof(Concurrency));
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxParallelSteps, 1, nameof(MaxParallelSteps));
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxDeliveries, 1, nameof(MaxDeliveries));
+        if (MaxEventsPerRun is { } ceiling)
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(ceiling, 2, nameof(MaxEventsPerRun));
+        }
+
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(LeaseDuration, TimeSpan.Zero, nameof(LeaseDuration));
         if (HeartbeatInterval <= TimeSpan.Zero || HeartbeatInterval >= LeaseDuration)
         {

@@ -467,6 +467,18 @@ public abstract class QueueTests : WorldTestBase
         await waiting.WaitAsync(TimeSpan.FromSeconds(30), Cancellation);
     }
 
+    [Fact]
+    public async Task A_wake_up_between_an_empty_claim_and_the_wait_is_not_missed()
+    {
+        // The consumer loop: claim, find nothing, then wait. A message enqueued in between must end the wait at once,
+        // not after the poll interval (which, on the fake clock, never passes).
+        Assert.Empty(await ClaimAsync());
+        await EnqueueAsync("in between");
+
+        await Queue.WaitForMessagesAsync([QueueName], TimeSpan.FromHours(1), Cancellation).WaitAsync(TimeSpan.FromSeconds(30), Cancellation);
+        Assert.Single(await ClaimAsync());
+    }
+
     private const int Queue_MaxPayload = global::World.Queue.QueueRules.MaxPayloadBytes;
 
     /// <summary>Enqueues a UTF-8 payload to <see cref="QueueName"/> and returns the message id.</summary>
