@@ -70,3 +70,8 @@ public sealed class PostgresStreamTests(PostgresFixture postgres) : StreamTests
 {
     protected override ValueTask<IWorld> CreateWorldAsync(TimeProvider timeProvider) => new(postgres.CreateWorld(timeProvider));
 }
+
+public sealed class PostgresWorkflowTests(PostgresFixture postgres) : World.Testing.Workflows.WorkflowTests
+{
+    protected override ValueTask<IWorld> CreateWorldAsync(TimeProvider timeProvider) => new(postgres.CreateWorld(timeProvider));
+}

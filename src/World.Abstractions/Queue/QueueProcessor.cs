@@ -175,7 +175,7 @@ public sealed partial class QueueProcessor
             }
 
             await StopAsync(heartbeatStop, heartbeat).ConfigureAwait(false);
-            var settled = result.RedeliverAfter is { } delay
+            var settled = RedeliveryDelay(result) is { } delay
                 ? await _queue.ReleaseAsync(message.Lease, delay, CancellationToken.None).ConfigureAwait(false)
                 : await _queue.CompleteAsync(message.Lease, CancellationToken.None).ConfigureAwait(false);
             if (!settled)
@@ -193,6 +193,17 @@ public sealed partial class QueueProcessor
             _inFlight.TryRemove(id, out _);
             slots.Release();
         }
+    }
+
+    private TimeSpan? RedeliveryDelay(QueueHandlerResult result)
+    {
+        if (result.RedeliverAt is { } time)
+        {
+            var remaining = time - _time.GetUtcNow();
+            return remaining > TimeSpan.Zero ? remaining : TimeSpan.Zero;
+        }
+
+        return result.RedeliverAfter;
     }
 
     private async Task HeartbeatAsync(QueueLease lease, CancellationTokenSource handler, CancellationToken stop)

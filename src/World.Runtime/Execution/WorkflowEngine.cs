@@ -56,13 +56,9 @@ internal sealed partial class WorkflowEngine
                 return QueueHandlerResult.Complete;
             }
 
-            if (outcome.WakeAt is not { } wakeAt)
-            {
-                return QueueHandlerResult.Complete;
-            }
-
-            var delay = wakeAt - Time.GetUtcNow();
-            return QueueHandlerResult.Redeliver(delay > TimeSpan.Zero ? delay : TimeSpan.Zero);
+            // Suspended: a sleep or retry is due at WakeAt, or only an outside event (hook payload, child end) can
+            // wake the run; such events enqueue a coalescing wake-up, which also cuts a pending redelivery short.
+            return outcome.WakeAt is { } wakeAt ? QueueHandlerResult.RedeliverWhen(wakeAt) : QueueHandlerResult.Complete;
         }
         catch (Exception exception) when (exception is not OperationCanceledException && message.Failures + 1 >= message.MaxAttempts)
         {

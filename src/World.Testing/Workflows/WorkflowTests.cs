@@ -64,6 +64,28 @@ public abstract class WorkflowTests : WorldTestBase
     protected static Task<T> ResultAsync<T>(WorkflowRunHandle<T> handle) =>
         handle.GetResultAsync(cancellationToken: Cancellation).WaitAsync(Patience, Cancellation);
 
+    /// <summary>
+    /// The run's result after a timer it waits for has been passed on the fake clock. The clock keeps ticking a
+    /// second at a time meanwhile: a worker that checked the clock just before the test moved it arms its next
+    /// poll from the new time, and only a further tick fires that poll (with a real clock, time simply goes on).
+    /// </summary>
+    protected async Task<T> ResultAfterTimerAsync<T>(WorkflowRunHandle<T> handle)
+    {
+        ArgumentNullException.ThrowIfNull(handle);
+        var result = handle.GetResultAsync(cancellationToken: Cancellation);
+        var deadline = DateTime.UtcNow + Patience;
+        while (!result.IsCompleted && DateTime.UtcNow < deadline)
+        {
+            await Task.WhenAny(result, Task.Delay(25, Cancellation));
+            if (!result.IsCompleted)
+            {
+                Clock.Advance(TimeSpan.FromSeconds(1));
+            }
+        }
+
+        return await result.WaitAsync(TimeSpan.Zero, Cancellation);
+    }
+
     [Fact]
     public async Task An_addition_runs_one_step_and_stores_the_output()
     {
@@ -184,7 +206,7 @@ public abstract class WorkflowTests : WorldTestBase
         Assert.Equal(1, Probe.Executions($"{handle.RunId}/flaky"));
         Clock.Advance(TimeSpan.FromSeconds(1));
 
-        Assert.Equal(new ErrorsResult(true, "card declined", 2), await ResultAsync(handle));
+        Assert.Equal(new ErrorsResult(true, "card declined", 2), await ResultAfterTimerAsync(handle));
         var log = await ReadLogAsync(handle.RunId);
         var starts = log.Where(e => e.EventType == EventType.StepStarted).Take(2).ToList();
         Assert.True(starts[1].CreatedAt - starts[0].CreatedAt >= TimeSpan.FromSeconds(2), "the second attempt started before retryAfter");
@@ -207,7 +229,7 @@ public abstract class WorkflowTests : WorldTestBase
         await UntilLoggedAsync(handle.RunId, EventType.StepRetrying);
         Clock.Advance(TimeSpan.FromSeconds(1));
 
-        var failure = await Assert.ThrowsAsync<WorkflowFailedException>(() => ResultAsync(handle));
+        var failure = await Assert.ThrowsAsync<WorkflowFailedException>(() => ResultAfterTimerAsync(handle));
         Assert.Equal(RunErrorCodes.UserError, failure.Error.Code);
         Assert.Contains("attempt 2 failed", failure.Error.Message, StringComparison.Ordinal);
         Assert.Contains(nameof(StepFailedException), failure.Error.Stack, StringComparison.Ordinal);
@@ -227,7 +249,7 @@ public abstract class WorkflowTests : WorldTestBase
         Assert.Equal(0, Probe.Executions($"{handle.RunId}/after-sleep"));
         Clock.Advance(TimeSpan.FromSeconds(1));
 
-        Assert.Equal("woke", await ResultAsync(handle));
+        Assert.Equal("woke", await ResultAfterTimerAsync(handle));
         var log = await ReadLogAsync(handle.RunId);
         var created = log.Single(e => e.EventType == EventType.WaitCreated);
         var completed = log.Single(e => e.EventType == EventType.WaitCompleted);
@@ -243,7 +265,7 @@ public abstract class WorkflowTests : WorldTestBase
         await UntilLoggedAsync(handle.RunId, EventType.WaitCreated);
         Clock.Advance(TimeSpan.FromDays(90));
 
-        Assert.Equal("woke", await ResultAsync(handle));
+        Assert.Equal("woke", await ResultAfterTimerAsync(handle));
     }
 
     [Fact]
@@ -257,7 +279,7 @@ public abstract class WorkflowTests : WorldTestBase
         Clock.Advance(TimeSpan.FromHours(5));
         await StartRuntimeAsync();
 
-        Assert.Equal("woke", await ResultAsync(handle));
+        Assert.Equal("woke", await ResultAfterTimerAsync(handle));
     }
 
     [Fact]
@@ -326,7 +348,7 @@ public abstract class WorkflowTests : WorldTestBase
             "the child's first attempt failed");
         Clock.Advance(TimeSpan.FromSeconds(1));
 
-        Assert.Equal($"{RunErrorCodes.ChildFailed}:True", await ResultAsync(handle));
+        Assert.Equal($"{RunErrorCodes.ChildFailed}:True", await ResultAfterTimerAsync(handle));
     }
 
     [Fact]
@@ -384,7 +406,7 @@ public abstract class WorkflowTests : WorldTestBase
         Probe.Flipped = true;
         Clock.Advance(TimeSpan.FromMinutes(1));
 
-        var failure = await Assert.ThrowsAsync<WorkflowFailedException>(() => ResultAsync(handle));
+        var failure = await Assert.ThrowsAsync<WorkflowFailedException>(() => ResultAfterTimerAsync(handle));
         Assert.Equal(RunErrorCodes.ReplayDivergence, failure.Error.Code);
         Assert.Contains("'renamed' instead of 'original'", failure.Error.Message, StringComparison.Ordinal);
     }
