@@ -209,7 +209,7 @@ public sealed class QueueDurabilityTests(PostgresFixture postgres)
         var host = typeof(QueueDurabilityTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "CrashHostPath").Value!;
         Assert.True(File.Exists(host), $"the crash host is built at {host}");
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var argument in (string[])[host, postgres.Server.ConnectionString, schema, QueueName, leaseMilliseconds.ToString(System.Globalization.CultureInfo.InvariantCulture)])
+        foreach (var argument in (string[])[host, "queue", postgres.Server.ConnectionString, schema, QueueName, leaseMilliseconds.ToString(System.Globalization.CultureInfo.InvariantCulture)])
         {
             start.ArgumentList.Add(argument);
         }
