@@ -73,5 +73,8 @@ internal sealed class HookOperation(string id, string? requestedToken, ReadOnlyM
         return waiter.Task;
     }
 
+    public override bool IsPending =>
+        (!Created && !Conflicted) || _waiters.Count > 0 || (DisposeRequested && !Disposed);
+
     public override string Describe() => "hook";
 }

@@ -5,6 +5,9 @@ internal abstract class Operation(string id)
 {
     public string Id { get; } = id;
 
+    /// <summary>Whether workflow code may be waiting on this operation (its outcome is not in the log yet).</summary>
+    public abstract bool IsPending { get; }
+
     /// <summary>What kind of operation it is, for divergence messages.</summary>
     public abstract string Describe();
 }

@@ -46,5 +46,7 @@ internal sealed class StepOperation(string id, string name, ReadOnlyMemory<byte>
         _outcome.TrySetException(error);
     }
 
+    public override bool IsPending => !Settled;
+
     public override string Describe() => $"step '{Name}'";
 }

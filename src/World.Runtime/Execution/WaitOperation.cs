@@ -16,5 +16,7 @@ internal sealed class WaitOperation(string id, DateTimeOffset resumeAt) : Operat
 
     public void Complete() => _elapsed.TrySetResult();
 
+    public override bool IsPending => !Completed;
+
     public override string Describe() => "sleep";
 }

@@ -94,6 +94,15 @@ internal sealed partial class WorkflowExecution : IWorkflowContext
                 return await FinishAsync(_body).ConfigureAwait(false);
             }
 
+            if (!_requested.Exists(static operation => operation.IsPending))
+            {
+                // Not finished, yet waiting on none of its operations: it awaits something replay cannot deliver.
+                return await FailAsync(new StructuredError(
+                    "The workflow awaited something other than a workflow operation (Task.Run, Task.Delay, I/O or ConfigureAwait(false)); workflow code must only await the context's operations.",
+                    null,
+                    RunErrorCodes.UserError)).ConfigureAwait(false);
+            }
+
             var round = await PlanAsync().ConfigureAwait(false);
             if (round.IsEmpty)
             {
