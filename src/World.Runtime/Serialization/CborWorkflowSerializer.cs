@@ -12,10 +12,10 @@ namespace World.Runtime;
 public sealed class CborWorkflowSerializer : IWorkflowSerializer
 {
     /// <summary>Creates the serializer.</summary>
-    /// <param name="options">System.Text.Json options for the value mapping; <see cref="JsonSerializerDefaults.Web"/> when null.</param>
+    /// <param name="options">System.Text.Json options for the value mapping; the JSON serializer's defaults when null.</param>
     public CborWorkflowSerializer(JsonSerializerOptions? options = null)
     {
-        Options = options ?? new JsonSerializerOptions(JsonSerializerDefaults.Web);
+        Options = options ?? JsonWorkflowSerializer.DefaultOptions();
     }
 
     /// <summary>The System.Text.Json options of the value mapping.</summary>

@@ -6,11 +6,13 @@ namespace World.Runtime;
 public sealed class JsonWorkflowSerializer : IWorkflowSerializer
 {
     /// <summary>Creates the serializer.</summary>
-    /// <param name="options">System.Text.Json options; <see cref="JsonSerializerDefaults.Web"/> when null.</param>
+    /// <param name="options">System.Text.Json options; when null, <see cref="JsonSerializerDefaults.Web"/> with fields included (so value tuples, a natural step result, keep their items).</param>
     public JsonWorkflowSerializer(JsonSerializerOptions? options = null)
     {
-        Options = options ?? new JsonSerializerOptions(JsonSerializerDefaults.Web);
+        Options = options ?? DefaultOptions();
     }
+
+    internal static JsonSerializerOptions DefaultOptions() => new(JsonSerializerDefaults.Web) { IncludeFields = true };
 
     /// <summary>The System.Text.Json options in use.</summary>
     public JsonSerializerOptions Options { get; }

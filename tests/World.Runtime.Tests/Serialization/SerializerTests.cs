@@ -33,6 +33,15 @@ public sealed class SerializerTests
         Assert.Equal("\0", serializer.Deserialize<string>(serializer.Serialize("\0")));
     }
 
+    [Theory]
+    [MemberData(nameof(Serializers))]
+    public void Value_tuples_keep_their_items(IWorkflowSerializer serializer)
+    {
+        var back = serializer.Deserialize<(string Id, int Attempt)>(serializer.Serialize((Id: "ch_1", Attempt: 2)));
+
+        Assert.Equal(("ch_1", 2), back);
+    }
+
     [Fact]
     public void Cbor_is_smaller_than_json_and_keeps_decimals_exact()
     {
