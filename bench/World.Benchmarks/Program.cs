@@ -6,7 +6,7 @@ using World.Benchmarks.Scenarios;
 
 // dotnet run -c Release --project bench/World.Benchmarks -- <scenario> [--backend inmemory|postgres] [--duration s]
 //     [--concurrency n] [--json out.json] [--connection cs] [--no-fsync]
-// Scenarios: events, submit, queue, streams; "micro" runs the BenchmarkDotNet hot-path suite (BenchmarkDotNet args follow).
+// Scenarios: events, submit, queue, streams, workflows; "micro" runs the BenchmarkDotNet hot-path suite (BenchmarkDotNet args follow).
 if (args.Length > 0 && args[0] == "micro")
 {
     BenchmarkRunner.Run<HotPathBenchmarks>(args: args[1..]);
@@ -21,7 +21,7 @@ try
 catch (Exception error) when (error is ArgumentException or FormatException)
 {
     Console.Error.WriteLine(error.Message);
-    Console.Error.WriteLine("usage: <events|submit|queue|streams|micro> [--backend inmemory|postgres] [--duration s] [--concurrency n] [--json out.json] [--connection cs] [--no-fsync]");
+    Console.Error.WriteLine("usage: <events|submit|queue|streams|workflows|micro> [--backend inmemory|postgres] [--duration s] [--concurrency n] [--json out.json] [--connection cs] [--no-fsync]");
     return 2;
 }
 
@@ -39,11 +39,12 @@ var report = options.Scenario switch
     "submit" => await SubmitScenario.RunAsync(backend, options),
     "queue" => await QueueScenario.RunAsync(backend, options),
     "streams" => await StreamsScenario.RunAsync(backend, options),
+    "workflows" => await WorkflowsScenario.RunAsync(backend, options),
     _ => null,
 };
 if (report is null)
 {
-    Console.Error.WriteLine($"Unknown scenario '{options.Scenario}'. Scenarios: events, submit, queue, streams, micro.");
+    Console.Error.WriteLine($"Unknown scenario '{options.Scenario}'. Scenarios: events, submit, queue, streams, workflows, micro.");
     return 2;
 }
 

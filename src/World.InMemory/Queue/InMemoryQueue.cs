@@ -58,11 +58,13 @@ internal sealed class InMemoryQueue(InMemoryState state) : IWorldQueue
         cancellationToken.ThrowIfCancellationRequested();
         state.ThrowIfDisposed();
         QueueRules.ValidateClaim(request);
-        var now = Now();
         var leaseId = Guid.NewGuid().ToString("N");
         lock (_gate)
         {
+            // The clock is read under the lock: a message whose enqueue holds the lock before this claim then has
+            // an availability no later than this claim's now, so it cannot be skipped after its signal was consumed.
             _signalAtLastClaim[QueueSetKey(request.QueueNames)] = _changed.Task;
+            var now = Now();
             ReclaimExpiredLocked(now);
             var candidates = new List<QueueEntry>();
             foreach (var queueName in request.QueueNames.Distinct(StringComparer.Ordinal))

@@ -79,10 +79,12 @@ public sealed class PostgresQueue : IWorldQueue, IAsyncDisposable
     {
         _context.ThrowIfDisposed();
         QueueRules.ValidateClaim(request);
-        var now = Now();
         var queues = request.QueueNames.Distinct(StringComparer.Ordinal).ToArray();
-        var leaseId = Guid.NewGuid().ToString("N");
+
+        // Captured before the clock is read: an enqueue stamped later than this claim's now signals after this point.
         _signalAtLastClaim[QueueSetKey(queues)] = _context.Notifications.NextSignal(_sql.Channel);
+        var now = Now();
+        var leaseId = Guid.NewGuid().ToString("N");
         var expiresAt = EventRules.Normalize(now + request.LeaseDuration);
         try
         {
