@@ -29,6 +29,16 @@ public static class WorkflowWorldBuilderExtensions
         return builder;
     }
 
+    /// <summary>Registers a workflow written as a delegate under <paramref name="name"/> (and the runtime, once).</summary>
+    public static IWorldBuilder AddWorkflow<TInput, TOutput>(this IWorldBuilder builder, string name, Func<IWorkflowContext, TInput, Task<TOutput>> body)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var registration = WorkflowRegistration.For(name, body);
+        builder.AddWorkflowRuntime();
+        builder.Services.AddSingleton(registration);
+        return builder;
+    }
+
     /// <summary>Adds the runtime (client, engine, hosted worker) once and configures its options.</summary>
     public static IWorldBuilder AddWorkflowRuntime(this IWorldBuilder builder, Action<WorkflowRuntimeOptions>? configure = null)
     {

@@ -53,6 +53,17 @@ public sealed class WorkflowRegistration
         return new WorkflowRegistration(WorkflowNames.Of(type), type, arguments[0], arguments[1], invoke);
     }
 
+    /// <summary>Describes a workflow written as a delegate instead of a class.</summary>
+    /// <param name="name">The stable machine name stored on runs.</param>
+    /// <param name="body">The workflow body; the same determinism rules apply as to <see cref="IWorkflow{TInput, TOutput}.RunAsync"/>.</param>
+    public static WorkflowRegistration For<TInput, TOutput>(string name, Func<IWorkflowContext, TInput, Task<TOutput>> body)
+    {
+        IdValidation.RequireName(name, nameof(name));
+        ArgumentNullException.ThrowIfNull(body);
+        return new WorkflowRegistration(name, body.GetType(), typeof(TInput), typeof(TOutput), async (_, context, input, serializer) =>
+            serializer.Serialize(await body(context, serializer.Deserialize<TInput>(input))));
+    }
+
     private static async Task<byte[]> InvokeTyped<TWorkflow, TInput, TOutput>(IServiceProvider services, IWorkflowContext context, ReadOnlyMemory<byte> input, IWorkflowSerializer serializer)
         where TWorkflow : IWorkflow<TInput, TOutput>
     {

@@ -11,7 +11,8 @@ public sealed class WorkflowRegistry
         ArgumentNullException.ThrowIfNull(registrations);
         foreach (var registration in registrations)
         {
-            if (_byName.TryGetValue(registration.Name, out var existing) && existing.WorkflowType != registration.WorkflowType)
+            if (_byName.TryGetValue(registration.Name, out var existing) && !ReferenceEquals(existing, registration)
+                && (existing.WorkflowType != registration.WorkflowType || existing.WorkflowType.IsSubclassOf(typeof(Delegate))))
             {
                 throw new InvalidOperationException($"Workflows {existing.WorkflowType.FullName} and {registration.WorkflowType.FullName} share the name '{registration.Name}'.");
             }

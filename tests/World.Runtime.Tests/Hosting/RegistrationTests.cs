@@ -71,6 +71,32 @@ public sealed class RegistrationTests
     }
 
     [Fact]
+    public async Task A_delegate_workflow_runs_by_name()
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Services.AddWorld().UseInMemory()
+            .AddWorkflow<int, int>("double", (context, input) => context.StepAsync("double", _ => Task.FromResult(input * 2)))
+            .AddWorkflowRuntime(o => o.PollInterval = TimeSpan.FromMilliseconds(50));
+        using var host = builder.Build();
+        await host.StartAsync(TestContext.Current.CancellationToken);
+
+        var run = await host.Services.GetRequiredService<IWorkflowClient>().StartAsync<int, int>("double", 21, cancellationToken: TestContext.Current.CancellationToken);
+
+        Assert.Equal(42, await run.GetResultAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken));
+        await host.StopAsync(TestContext.Current.CancellationToken);
+    }
+
+    [Fact]
+    public void Two_workflows_with_one_name_are_refused()
+    {
+        Assert.Throws<InvalidOperationException>(() => new WorkflowRegistry(
+        [
+            WorkflowRegistration.For<int, int>("same", (_, i) => Task.FromResult(i)),
+            WorkflowRegistration.For<int, int>("same", (_, i) => Task.FromResult(i + 1)),
+        ]));
+    }
+
+    [Fact]
     public async Task Workflow_operations_outside_the_workflow_context_are_refused_with_a_clear_error()
     {
         var builder = Host.CreateApplicationBuilder();
