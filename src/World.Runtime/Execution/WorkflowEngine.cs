@@ -65,6 +65,8 @@ internal sealed partial class WorkflowEngine
             // The queue would dead-letter the invocation and strand the run as running: end it visibly instead.
             LogDeliveriesExhausted(Logger, exception, runId, message.Failures + 1);
             await TryFailRunAsync(runId, new StructuredError(exception.Message, exception.ToString(), RunErrorCodes.MaxDeliveriesExceeded), cancellationToken).ConfigureAwait(false);
+            var run = await World.Runs.GetAsync(runId, ReadOptions.WithoutData, cancellationToken).ConfigureAwait(false);
+            await WakeParentAsync(run, cancellationToken).ConfigureAwait(false);
             return QueueHandlerResult.Complete;
         }
     }
@@ -120,21 +122,32 @@ internal sealed partial class WorkflowEngine
             return ExecutionOutcome.Finished;
         }
 
-        if (!Registry.TryGet(run.WorkflowName, out var registration))
+        ExecutionOutcome outcome;
+        if (Registry.TryGet(run.WorkflowName, out var registration))
+        {
+            outcome = await new WorkflowExecution(this, registration, run, started, cancellationToken).RunAsync().ConfigureAwait(false);
+        }
+        else
         {
             await TryFailRunAsync(runId, new StructuredError($"Workflow '{run.WorkflowName}' is not registered with this worker.", null, RunErrorCodes.RuntimeError), cancellationToken).ConfigureAwait(false);
-            return ExecutionOutcome.Finished;
+            outcome = ExecutionOutcome.Finished;
         }
 
-        var execution = new WorkflowExecution(this, registration, run, started, cancellationToken);
-        var outcome = await execution.RunAsync().ConfigureAwait(false);
-        if (outcome.Ended && run.Attributes.TryGetValue(LineageAttributes.ParentRunId, out var parentRunId))
+        if (outcome.Ended)
         {
-            // The parent may be waiting for this child.
-            await EnqueueAsync(parentRunId, wake: true, cancellationToken).ConfigureAwait(false);
+            await WakeParentAsync(run, cancellationToken).ConfigureAwait(false);
         }
 
         return outcome;
+    }
+
+    /// <summary>A child that ended wakes its parent, which may be waiting for it.</summary>
+    private async Task WakeParentAsync(WorkflowRun run, CancellationToken cancellationToken)
+    {
+        if (run.Attributes.TryGetValue(LineageAttributes.ParentRunId, out var parentRunId))
+        {
+            await EnqueueAsync(parentRunId, wake: true, cancellationToken).ConfigureAwait(false);
+        }
     }
 
     internal async Task TryFailRunAsync(string runId, StructuredError error, CancellationToken cancellationToken)

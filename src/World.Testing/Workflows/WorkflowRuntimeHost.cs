@@ -52,6 +52,7 @@ public sealed class WorkflowRuntimeHost : IAsyncDisposable
             .AddWorkflow<CancellableWorkflow>()
             .AddWorkflow<LineageWorkflow>()
             .AddWorkflow<ChildFailureWorkflow>()
+            .AddWorkflow<UnregisteredChildWorkflow>()
             .AddWorkflow<RunawayWorkflow>()
             .AddWorkflow<DivergingWorkflow>()
             .AddWorkflow<CrashableWorkflow>()

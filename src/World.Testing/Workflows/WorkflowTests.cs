@@ -352,6 +352,17 @@ public abstract class WorkflowTests : WorldTestBase
     }
 
     [Fact]
+    public async Task A_child_that_fails_before_running_still_wakes_its_parent()
+    {
+        // One invocation at a time: the parent has suspended on the child before the child's invocation can run.
+        await StartRuntimeAsync(options => options.Concurrency = 1);
+
+        var handle = await Client.StartAsync<UnregisteredChildWorkflow, int, string>(1, cancellationToken: Cancellation);
+
+        Assert.Contains("'never-registered' is not registered", await ResultAsync(handle), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_custom_run_id_makes_starting_idempotent()
     {
         await StartRuntimeAsync();
