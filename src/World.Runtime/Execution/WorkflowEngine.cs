@@ -1,4 +1,5 @@
 using System.Text;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using World.Queue;
 
@@ -125,7 +126,12 @@ internal sealed partial class WorkflowEngine
         ExecutionOutcome outcome;
         if (Registry.TryGet(run.WorkflowName, out var registration))
         {
-            outcome = await new WorkflowExecution(this, registration, run, started, cancellationToken).RunAsync().ConfigureAwait(false);
+            // One DI scope per invocation: scoped services (a DbContext, say) injected into the workflow serve its steps.
+            var scope = Services.CreateAsyncScope();
+            await using (scope.ConfigureAwait(false))
+            {
+                outcome = await new WorkflowExecution(this, registration, run, started, scope.ServiceProvider, cancellationToken).RunAsync().ConfigureAwait(false);
+            }
         }
         else
         {

@@ -20,6 +20,7 @@ internal sealed partial class WorkflowExecution : IWorkflowContext
     private const string StreamCloseStep = "$stream-close:";
 
     private readonly WorkflowEngine _engine;
+    private readonly IServiceProvider _services;
     private readonly WorkflowRegistration _registration;
     private readonly WorkflowRun _run;
     private readonly CancellationToken _cancellation;
@@ -36,9 +37,10 @@ internal sealed partial class WorkflowExecution : IWorkflowContext
     private NonDeterminismException? _divergence;
     private Task<byte[]>? _body;
 
-    public WorkflowExecution(WorkflowEngine engine, WorkflowRegistration registration, WorkflowRun run, EventResult started, CancellationToken cancellation)
+    public WorkflowExecution(WorkflowEngine engine, WorkflowRegistration registration, WorkflowRun run, EventResult started, IServiceProvider services, CancellationToken cancellation)
     {
         _engine = engine;
+        _services = services;
         _registration = registration;
         _run = run;
         _cancellation = cancellation;
@@ -75,7 +77,7 @@ internal sealed partial class WorkflowExecution : IWorkflowContext
             await FetchTailAsync().ConfigureAwait(false);
         }
 
-        _sync.Run(() => _body = _registration.Invoke(_engine.Services, this, _run.Input ?? ReadOnlyMemory<byte>.Empty, Serializer));
+        _sync.Run(() => _body = _registration.Invoke(_services, this, _run.Input ?? ReadOnlyMemory<byte>.Empty, Serializer));
         while (true)
         {
             ReplayNewEvents();

@@ -86,6 +86,38 @@ public sealed class RegistrationTests
         await host.StopAsync(TestContext.Current.CancellationToken);
     }
 
+    public sealed class UnitOfWork
+    {
+        public Guid Id { get; } = Guid.NewGuid();
+    }
+
+    public sealed class ScopedWorkflow(UnitOfWork unitOfWork) : IWorkflow<int, string>
+    {
+        public Task<string> RunAsync(IWorkflowContext context, int input) =>
+            context.StepAsync("use-scope", _ => Task.FromResult(unitOfWork.Id.ToString()));
+    }
+
+    [Fact]
+    public async Task Each_invocation_gets_its_own_scope_for_scoped_services()
+    {
+        var services = new ServiceCollection();
+        services.AddScoped<UnitOfWork>();
+        services.AddWorld().UseInMemory().AddWorkflow<ScopedWorkflow>().AddWorkflowRuntime(o => o.PollInterval = TimeSpan.FromMilliseconds(50));
+        await using var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true });
+        await provider.GetRequiredService<IWorld>().StartAsync(TestContext.Current.CancellationToken);
+        var worker = provider.GetRequiredService<WorkflowWorker>();
+        await worker.StartAsync(TestContext.Current.CancellationToken);
+        var client = provider.GetRequiredService<IWorkflowClient>();
+
+        var first = await client.StartAsync<ScopedWorkflow, int, string>(1, cancellationToken: TestContext.Current.CancellationToken);
+        var second = await client.StartAsync<ScopedWorkflow, int, string>(2, cancellationToken: TestContext.Current.CancellationToken);
+
+        Assert.NotEqual(
+            await first.GetResultAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken),
+            await second.GetResultAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken));
+        await worker.StopAsync(TestContext.Current.CancellationToken);
+    }
+
     [Fact]
     public void Two_workflows_with_one_name_are_refused()
     {
