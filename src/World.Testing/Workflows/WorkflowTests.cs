@@ -410,11 +410,15 @@ public abstract class WorkflowTests : WorldTestBase
     [Fact]
     public async Task Replay_that_asks_for_a_different_step_fails_the_run_with_replay_divergence()
     {
-        await StartRuntimeAsync();
-        var handle = await Client.StartAsync<DivergingWorkflow, int, int>(7, cancellationToken: Cancellation);
+        // The first worker runs the original code until the sleep and stops (draining its invocation); the code
+        // then "changes" and a second worker replays the run with it.
+        var first = await StartRuntimeAsync();
+        var handle = await first.Client.StartAsync<DivergingWorkflow, int, int>(7, cancellationToken: Cancellation);
         await UntilLoggedAsync(handle.RunId, EventType.WaitCreated);
+        await first.StopAsync();
 
         Probe.Flipped = true;
+        await StartRuntimeAsync();
         Clock.Advance(TimeSpan.FromMinutes(1));
 
         var failure = await Assert.ThrowsAsync<WorkflowFailedException>(() => ResultAfterTimerAsync(handle));
