@@ -45,7 +45,9 @@ public interface IWorldQueue
 
     /// <summary>
     /// Completes when a message may have become available on one of the queues, or after <paramref name="timeout"/>.
-    /// A hint only: callers claim afterwards and must not assume a message is there.
+    /// A hint only: callers claim afterwards and must not assume a message is there. A wake-up that arrived after the
+    /// caller's last <see cref="ClaimAsync"/> of the same queues began ends the wait at once, so the claim-then-wait
+    /// loop of a consumer never sleeps through a message enqueued between its claim and its wait.
     /// </summary>
     Task WaitForMessagesAsync(IReadOnlyCollection<string> queueNames, TimeSpan timeout, CancellationToken cancellationToken = default);
 

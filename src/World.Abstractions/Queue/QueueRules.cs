@@ -76,6 +76,19 @@ public static class QueueRules
         };
     }
 
+    /// <summary>
+    /// The identity of a consumer's set of queues (order and repeats ignored), for backends that remember the
+    /// wake-up signal as of a consumer's last claim so that <see cref="IWorldQueue.WaitForMessagesAsync"/> can end at
+    /// once when a wake-up arrived in between.
+    /// </summary>
+    public static string QueueSetKey(IReadOnlyCollection<string> queueNames)
+    {
+        ArgumentNullException.ThrowIfNull(queueNames);
+        return queueNames.Count == 1
+            ? queueNames.First()
+            : string.Join('\n', queueNames.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal));
+    }
+
     /// <summary>Validates a claim request.</summary>
     public static void ValidateClaim(ClaimRequest request)
     {

@@ -63,7 +63,7 @@ internal sealed class InMemoryQueue(InMemoryState state) : IWorldQueue
         {
             // The clock is read under the lock: a message whose enqueue holds the lock before this claim then has
             // an availability no later than this claim's now, so it cannot be skipped after its signal was consumed.
-            _signalAtLastClaim[QueueSetKey(request.QueueNames)] = _changed.Task;
+            _signalAtLastClaim[QueueRules.QueueSetKey(request.QueueNames)] = _changed.Task;
             var now = Now();
             ReclaimExpiredLocked(now);
             var candidates = new List<QueueEntry>();
@@ -164,7 +164,7 @@ internal sealed class InMemoryQueue(InMemoryState state) : IWorldQueue
         Task changed;
         lock (_gate)
         {
-            changed = _signalAtLastClaim.TryGetValue(QueueSetKey(queueNames), out var sinceClaim) ? sinceClaim : _changed.Task;
+            changed = _signalAtLastClaim.TryGetValue(QueueRules.QueueSetKey(queueNames), out var sinceClaim) ? sinceClaim : _changed.Task;
         }
 
         using var wake = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -372,8 +372,6 @@ internal sealed class InMemoryQueue(InMemoryState state) : IWorldQueue
         _changed = NewSignal();
         changed.TrySetResult();
     }
-
-    private static string QueueSetKey(IEnumerable<string> queueNames) => string.Join('\n', queueNames.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal));
 
     private DateTimeOffset Now() => EventRules.Now(state.TimeProvider);
 

@@ -82,7 +82,7 @@ public sealed class PostgresQueue : IWorldQueue, IAsyncDisposable
         var queues = request.QueueNames.Distinct(StringComparer.Ordinal).ToArray();
 
         // Captured before the clock is read: an enqueue stamped later than this claim's now signals after this point.
-        _signalAtLastClaim[QueueSetKey(queues)] = _context.Notifications.NextSignal(_sql.Channel);
+        _signalAtLastClaim[QueueRules.QueueSetKey(queues)] = _context.Notifications.NextSignal(_sql.Channel);
         var now = Now();
         var leaseId = Guid.NewGuid().ToString("N");
         var expiresAt = EventRules.Normalize(now + request.LeaseDuration);
@@ -207,7 +207,7 @@ public sealed class PostgresQueue : IWorldQueue, IAsyncDisposable
         _context.ThrowIfDisposed();
         QueueRules.RequireDelay(timeout, nameof(timeout));
         // A wake-up between the consumer's last claim and this wait ends the wait at once instead of being missed.
-        _signalAtLastClaim.TryGetValue(QueueSetKey(queueNames), out var sinceClaim);
+        _signalAtLastClaim.TryGetValue(QueueRules.QueueSetKey(queueNames), out var sinceClaim);
         return _context.Notifications.WaitAsync(_sql.Channel, timeout, cancellationToken, sinceClaim);
     }
 
@@ -345,8 +345,6 @@ public sealed class PostgresQueue : IWorldQueue, IAsyncDisposable
             cancellationToken).ConfigureAwait(false);
         return affected == 1;
     }
-
-    private static string QueueSetKey(IEnumerable<string> queueNames) => string.Join('\n', queueNames.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal));
 
     private void Rearmed(string queueName)
     {

@@ -1,6 +1,4 @@
 using System.Collections.Concurrent;
-using System.Diagnostics;
-using System.Reflection;
 using System.Text;
 using Npgsql;
 using World.Queue;
@@ -124,11 +122,11 @@ public sealed class QueueDurabilityTests(PostgresFixture postgres)
         const int leaseMilliseconds = 1500;
 
         // A real consumer process takes the message and is killed with SIGKILL while its handler runs.
-        using (var crashHost = StartCrashHost(schema, leaseMilliseconds))
+        using (var crashHost = CrashHostProcess.Start("queue", postgres.Server.ConnectionString, schema, QueueName, leaseMilliseconds.ToString(System.Globalization.CultureInfo.InvariantCulture)))
         {
             try
             {
-                var line = await ReadLineAsync(crashHost, "HANDLING ");
+                var line = await CrashHostProcess.ReadLineAsync(crashHost, "HANDLING ", Cancellation);
                 Assert.Equal($"HANDLING {enqueued.MessageId} 1", line);
             }
             finally
@@ -203,32 +201,4 @@ public sealed class QueueDurabilityTests(PostgresFixture postgres)
 
     private static Task<IReadOnlyList<QueueMessage>> ClaimAsync(PostgresWorld world) =>
         world.Queue.ClaimAsync(new ClaimRequest([QueueName], 10, TimeSpan.FromSeconds(30), "test"), Cancellation);
-
-    private Process StartCrashHost(string schema, int leaseMilliseconds)
-    {
-        var host = typeof(QueueDurabilityTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "CrashHostPath").Value!;
-        Assert.True(File.Exists(host), $"the crash host is built at {host}");
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var argument in (string[])[host, "queue", postgres.Server.ConnectionString, schema, QueueName, leaseMilliseconds.ToString(System.Globalization.CultureInfo.InvariantCulture)])
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        return Process.Start(start) ?? throw new InvalidOperationException("Could not start the crash host.");
-    }
-
-    private static async Task<string> ReadLineAsync(Process process, string prefix)
-    {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(Cancellation);
-        timeout.CancelAfter(TimeSpan.FromSeconds(60));
-        while (await process.StandardOutput.ReadLineAsync(timeout.Token) is { } line)
-        {
-            if (line.StartsWith(prefix, StringComparison.Ordinal))
-            {
-                return line;
-            }
-        }
-
-        throw new InvalidOperationException($"The crash host exited ({await process.StandardError.ReadToEndAsync(Cancellation)}).");
-    }
 }

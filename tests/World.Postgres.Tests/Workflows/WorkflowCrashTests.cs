@@ -1,5 +1,3 @@
-using System.Diagnostics;
-using System.Reflection;
 using World.Runtime;
 using World.Testing.Workflows;
 
@@ -20,11 +18,11 @@ public sealed class WorkflowCrashTests(PostgresFixture postgres)
 
         // The crashing worker takes the run, completes step 1 and stalls inside step 2, where it is SIGKILLed.
         string runId;
-        using (var crashHost = StartCrashHost(schema, leaseMilliseconds))
+        using (var crashHost = CrashHostProcess.Start("workflow", postgres.Server.ConnectionString, schema, leaseMilliseconds.ToString(System.Globalization.CultureInfo.InvariantCulture)))
         {
             try
             {
-                await ReadLineAsync(crashHost, "WORKER READY");
+                await CrashHostProcess.ReadLineAsync(crashHost, "WORKER READY", Cancellation);
                 var client = await StartClientAsync(world);
                 runId = (await client.Client.StartAsync<CrashableWorkflow, bool, int[]>(true, cancellationToken: Cancellation)).RunId;
                 await UntilAsync(async () => (await StepsAsync(world, runId)).Any(s => s is { StepName: "crash-here", Status: StepStatus.Running }), "the crash host is inside step 2");
@@ -70,32 +68,5 @@ public sealed class WorkflowCrashTests(PostgresFixture postgres)
             Assert.True(DateTime.UtcNow < deadline, $"timed out waiting until {what}");
             await Task.Delay(20, Cancellation);
         }
-    }
-
-    private Process StartCrashHost(string schema, int leaseMilliseconds)
-    {
-        var host = typeof(WorkflowCrashTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "CrashHostPath").Value!;
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var argument in (string[])[host, "workflow", postgres.Server.ConnectionString, schema, leaseMilliseconds.ToString(System.Globalization.CultureInfo.InvariantCulture)])
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        return Process.Start(start) ?? throw new InvalidOperationException("Could not start the crash host.");
-    }
-
-    private static async Task ReadLineAsync(Process process, string expected)
-    {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(Cancellation);
-        timeout.CancelAfter(TimeSpan.FromSeconds(60));
-        while (await process.StandardOutput.ReadLineAsync(timeout.Token) is { } line)
-        {
-            if (line == expected)
-            {
-                return;
-            }
-        }
-
-        throw new InvalidOperationException($"The crash host exited ({await process.StandardError.ReadToEndAsync(Cancellation)}).");
     }
 }
