@@ -22,6 +22,25 @@ public static class WorldIds
     }
 
     /// <summary>
+    /// Mints <paramref name="count"/> ids with the given prefix that sort in list order: a random first id, then its
+    /// successors. For batches whose members must keep their order (the messages of one batch enqueue).
+    /// </summary>
+    public static string[] NewAscending(string prefix, DateTimeOffset now, int count)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(prefix);
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        var ids = new string[count];
+        var next = Ulid.NewUlid(now, SecureUlidRng.Instance);
+        for (var i = 0; i < count; i++)
+        {
+            ids[i] = prefix + next;
+            next = Increment(next);
+        }
+
+        return ids;
+    }
+
+    /// <summary>
     /// Mints an event id that sorts strictly after <paramref name="previousEventId"/>. Called under the run's write
     /// lock, this makes id order equal commit order within a run even when clocks of two writers disagree.
     /// </summary>

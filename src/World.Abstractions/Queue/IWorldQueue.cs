@@ -19,6 +19,16 @@ public interface IWorldQueue
     Task<EnqueueResult> EnqueueAsync(string queueName, ReadOnlyMemory<byte> payload, EnqueueOptions? options = null, CancellationToken cancellationToken = default);
 
     /// <summary>
+    /// Enqueues many messages of one queue in one atomic write: either all of them are enqueued or, when any request
+    /// is invalid, none is. The outcome is what enqueuing them one by one in list order would give (a repeated
+    /// idempotency key returns the first message's id), and messages of equal priority and availability are
+    /// delivered in list order. Returns one result per request, in order.
+    /// </summary>
+    /// <exception cref="WorldValidationException">A request is invalid or the batch exceeds <see cref="Queue.QueueRules.MaxBatch"/> messages; nothing was enqueued.</exception>
+    /// <exception cref="PayloadTooLargeException">A payload exceeds <see cref="Queue.QueueRules.MaxPayloadBytes"/>; nothing was enqueued.</exception>
+    Task<IReadOnlyList<EnqueueResult>> EnqueueBatchAsync(string queueName, IReadOnlyList<EnqueueRequest> messages, CancellationToken cancellationToken = default);
+
+    /// <summary>
     /// Leases up to <see cref="ClaimRequest.MaxMessages"/> available messages of the named queues: highest priority
     /// first, then earliest availability. Messages whose lease expired are reclaimed (their expiry counts as a
     /// failure; one that exhausts its attempts is dead-lettered instead of delivered).

@@ -20,6 +20,9 @@ public static class QueueRules
     /// <summary>The most messages one claim may lease.</summary>
     public const int MaxClaim = 1000;
 
+    /// <summary>The most messages one <see cref="IWorldQueue.EnqueueBatchAsync"/> may enqueue.</summary>
+    public const int MaxBatch = 1000;
+
     /// <summary>The longest delay (and lease); longer waits belong to the workflow (durable sleeps), not the queue.</summary>
     public static readonly TimeSpan MaxDelay = TimeSpan.FromDays(3650);
 
@@ -35,6 +38,12 @@ public static class QueueRules
     /// <exception cref="WorldValidationException">A name, key, header, delay or budget is invalid.</exception>
     /// <exception cref="PayloadTooLargeException">The payload exceeds <see cref="MaxPayloadBytes"/>.</exception>
     public static PreparedMessage PrepareEnqueue(string queueName, ReadOnlyMemory<byte> payload, EnqueueOptions? options, DateTimeOffset now)
+    {
+        now = EventRules.Normalize(now);
+        return Prepare(queueName, payload, options, now, WorldIds.New(IdPrefixes.Message, now));
+    }
+
+    private static PreparedMessage Prepare(string queueName, ReadOnlyMemory<byte> payload, EnqueueOptions? options, DateTimeOffset now, string messageId)
     {
         options ??= EnqueueOptions.Default;
         IdValidation.RequireName(queueName, "queueName");
@@ -60,10 +69,9 @@ public static class QueueRules
         }
 
         var headers = ValidateHeaders(options.Headers);
-        now = EventRules.Normalize(now);
         return new PreparedMessage
         {
-            MessageId = WorldIds.New(IdPrefixes.Message, now),
+            MessageId = messageId,
             QueueName = queueName,
             Payload = payload.ToArray(),
             Headers = headers,
@@ -74,6 +82,44 @@ public static class QueueRules
             EnqueuedAt = now,
             AvailableAt = EventRules.Normalize(now + delay),
         };
+    }
+
+    /// <summary>
+    /// Validates a batch enqueue and fixes each message's id and times. All messages share one enqueue time and get
+    /// ascending ids, so messages of equal priority and availability are delivered in list order.
+    /// </summary>
+    /// <exception cref="WorldValidationException">The list is missing or too large, or a message is invalid (the error names its index).</exception>
+    /// <exception cref="PayloadTooLargeException">A payload exceeds <see cref="MaxPayloadBytes"/>.</exception>
+    public static IReadOnlyList<PreparedMessage> PrepareEnqueueBatch(string queueName, IReadOnlyList<EnqueueRequest> messages, DateTimeOffset now)
+    {
+        if (messages is null)
+        {
+            throw new WorldValidationException("A list of messages is required.", "messages");
+        }
+
+        if (messages.Count > MaxBatch)
+        {
+            throw new WorldValidationException($"A batch holds at most {MaxBatch} messages, got {messages.Count}.", "messages");
+        }
+
+        IdValidation.RequireName(queueName, "queueName");
+        now = EventRules.Normalize(now);
+        var ids = WorldIds.NewAscending(IdPrefixes.Message, now, messages.Count);
+        var prepared = new PreparedMessage[messages.Count];
+        for (var i = 0; i < messages.Count; i++)
+        {
+            var request = messages[i] ?? throw new WorldValidationException($"Message {i} of the batch is null.", "messages");
+            try
+            {
+                prepared[i] = Prepare(queueName, request.Payload, request.Options, now, ids[i]);
+            }
+            catch (WorldValidationException invalid)
+            {
+                throw new WorldValidationException($"Message {i} of the batch: {invalid.Message}", $"messages[{i}].{invalid.Field}");
+            }
+        }
+
+        return prepared;
     }
 
     /// <summary>

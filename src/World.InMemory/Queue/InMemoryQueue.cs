@@ -30,27 +30,51 @@ internal sealed class InMemoryQueue(InMemoryState state) : IWorldQueue
         var prepared = QueueRules.PrepareEnqueue(queueName, payload, options, Now());
         lock (_gate)
         {
-            if (prepared.IdempotencyKey is { } key && _idempotency.TryGetValue((queueName, key), out var existing))
-            {
-                if (prepared.Coalesce)
-                {
-                    CoalesceLocked(_messages[existing], prepared.AvailableAt);
-                }
-
-                return Task.FromResult(new EnqueueResult(existing, Duplicate: true));
-            }
-
-            var entry = new QueueEntry(prepared);
-            _messages.Add(entry.MessageId, entry);
-            if (prepared.IdempotencyKey is { } newKey)
-            {
-                _idempotency.Add((queueName, newKey), entry.MessageId);
-            }
-
-            Ready(entry);
-            SignalLocked();
-            return Task.FromResult(new EnqueueResult(entry.MessageId, Duplicate: false));
+            return Task.FromResult(EnqueueLocked(prepared));
         }
+    }
+
+    public Task<IReadOnlyList<EnqueueResult>> EnqueueBatchAsync(string queueName, IReadOnlyList<EnqueueRequest> messages, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        state.ThrowIfDisposed();
+        var prepared = QueueRules.PrepareEnqueueBatch(queueName, messages, Now());
+        var results = new EnqueueResult[prepared.Count];
+        lock (_gate)
+        {
+            // Under one lock hold: no claim sees part of the batch.
+            for (var i = 0; i < prepared.Count; i++)
+            {
+                results[i] = EnqueueLocked(prepared[i]);
+            }
+        }
+
+        return Task.FromResult<IReadOnlyList<EnqueueResult>>(results);
+    }
+
+    private EnqueueResult EnqueueLocked(PreparedMessage prepared)
+    {
+        var queueName = prepared.QueueName;
+        if (prepared.IdempotencyKey is { } key && _idempotency.TryGetValue((queueName, key), out var existing))
+        {
+            if (prepared.Coalesce)
+            {
+                CoalesceLocked(_messages[existing], prepared.AvailableAt);
+            }
+
+            return new EnqueueResult(existing, Duplicate: true);
+        }
+
+        var entry = new QueueEntry(prepared);
+        _messages.Add(entry.MessageId, entry);
+        if (prepared.IdempotencyKey is { } newKey)
+        {
+            _idempotency.Add((queueName, newKey), entry.MessageId);
+        }
+
+        Ready(entry);
+        SignalLocked();
+        return new EnqueueResult(entry.MessageId, Duplicate: false);
     }
 
     public Task<IReadOnlyList<QueueMessage>> ClaimAsync(ClaimRequest request, CancellationToken cancellationToken = default)

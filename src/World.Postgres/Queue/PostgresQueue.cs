@@ -23,6 +23,15 @@ public sealed class PostgresQueue : IWorldQueue, IAsyncDisposable
     private readonly CompletionBatcher _completions;
     private readonly ConcurrentDictionary<string, Task> _signalAtLastClaim = new(StringComparer.Ordinal);
 
+    // Unkeyed messages first (they lock nothing another enqueue can want), then by idempotency-key hash.
+    private static readonly Comparer<byte[]?> KeyHashOrder = Comparer<byte[]?>.Create(static (x, y) => (x, y) switch
+    {
+        (null, null) => 0,
+        (null, _) => -1,
+        (_, null) => 1,
+        _ => x.AsSpan().SequenceCompareTo(y),
+    });
+
     internal PostgresQueue(PostgresContext context)
     {
         _context = context;
@@ -37,22 +46,41 @@ public sealed class PostgresQueue : IWorldQueue, IAsyncDisposable
     {
         _context.ThrowIfDisposed();
         var prepared = QueueRules.PrepareEnqueue(queueName, payload, options, Now());
+        var results = await EnqueueAndNotifyAsync([prepared], cancellationToken).ConfigureAwait(false);
+        return results[0];
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<EnqueueResult>> EnqueueBatchAsync(string queueName, IReadOnlyList<EnqueueRequest> messages, CancellationToken cancellationToken = default)
+    {
+        _context.ThrowIfDisposed();
+        var prepared = QueueRules.PrepareEnqueueBatch(queueName, messages, Now());
+        return prepared.Count == 0 ? [] : await EnqueueAndNotifyAsync(prepared, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// One round trip and one commit for the whole list (the batch runs in one implicit transaction), and at most
+    /// one NOTIFY for it.
+    /// </summary>
+    private async Task<EnqueueResult[]> EnqueueAndNotifyAsync(IReadOnlyList<PreparedMessage> prepared, CancellationToken cancellationToken)
+    {
+        var queueName = prepared[0].QueueName;
         try
         {
-            var availableNow = prepared.AvailableAt <= prepared.EnqueuedAt;
+            var availableNow = prepared.Any(static message => message.AvailableAt <= message.EnqueuedAt);
             var notifyInline = availableNow && _notifications.ShouldNotifyInline(queueName);
             await using var connection = await _context.DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-            var result = await EnqueueAsync(connection, transaction: null, prepared, notifyInline, cancellationToken).ConfigureAwait(false);
+            var results = await EnqueueAsync(connection, transaction: null, prepared, notifyInline, cancellationToken).ConfigureAwait(false);
             if (availableNow)
             {
                 _context.Notifications.Signal(_sql.Channel);
-                if (!notifyInline && (!result.Duplicate || prepared.Coalesce))
+                if (!notifyInline && AddsWork(prepared, results))
                 {
                     _notifications.AfterCommit(queueName);
                 }
             }
 
-            return result;
+            return results;
         }
         catch (NpgsqlException exception) when (PostgresErrors.IsTransient(exception))
         {
@@ -71,7 +99,8 @@ public sealed class PostgresQueue : IWorldQueue, IAsyncDisposable
         var prepared = QueueRules.PrepareEnqueue(queueName, payload, options, Now());
         var connection = transaction.Connection ?? throw new InvalidOperationException("The transaction has completed.");
         // The caller commits later: the NOTIFY rides in the transaction and is delivered at its commit.
-        return await EnqueueAsync(connection, transaction, prepared, notify: prepared.AvailableAt <= prepared.EnqueuedAt, cancellationToken).ConfigureAwait(false);
+        var results = await EnqueueAsync(connection, transaction, [prepared], notify: prepared.AvailableAt <= prepared.EnqueuedAt, cancellationToken).ConfigureAwait(false);
+        return results[0];
     }
 
     /// <inheritdoc />
@@ -298,33 +327,78 @@ public sealed class PostgresQueue : IWorldQueue, IAsyncDisposable
     /// <summary>Stops the completion flusher after the pending completions are written.</summary>
     public ValueTask DisposeAsync() => _completions.DisposeAsync();
 
-    private async Task<EnqueueResult> EnqueueAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, PreparedMessage prepared, bool notify, CancellationToken cancellationToken)
+    /// <summary>Whether an available-now message was added or pulled forward, so consumers elsewhere should hear of it.</summary>
+    private static bool AddsWork(IReadOnlyList<PreparedMessage> prepared, EnqueueResult[] results)
     {
+        for (var i = 0; i < results.Length; i++)
+        {
+            if (prepared[i].AvailableAt <= prepared[i].EnqueuedAt && (!results[i].Duplicate || prepared[i].Coalesce))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private async Task<EnqueueResult[]> EnqueueAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, IReadOnlyList<PreparedMessage> prepared, bool notify, CancellationToken cancellationToken)
+    {
+        // One statement per message, so a key repeated within the list behaves as sequential enqueues would (one
+        // multi-row INSERT … ON CONFLICT DO UPDATE cannot touch the same row twice). Keyed messages go in key-hash
+        // order (list order within a key): two batches sharing keys then lock their rows in the same order instead
+        // of deadlocking. Delivery order is unaffected; it follows the ascending message ids.
+        var hashes = new byte[]?[prepared.Count];
+        for (var i = 0; i < hashes.Length; i++)
+        {
+            hashes[i] = prepared[i].IdempotencyKey is { } key ? IdempotencyHash(prepared[i].QueueName, key) : null;
+        }
+
+        var order = Enumerable.Range(0, prepared.Count)
+            .OrderBy(i => hashes[i], KeyHashOrder)
+            .ToArray();
+
         await using var batch = new NpgsqlBatch(connection, transaction);
-        var insert = new NpgsqlBatchCommand(_sql.Enqueue);
-        insert.Parameters.Add(DbValues.Text(prepared.MessageId));
-        insert.Parameters.Add(DbValues.Text(prepared.QueueName));
-        insert.Parameters.Add(DbValues.Bytea(prepared.Payload));
-        insert.Parameters.Add(DbValues.Json(prepared.Headers.Count == 0 ? null : prepared.Headers));
-        insert.Parameters.Add(DbValues.Integer(prepared.Priority));
-        insert.Parameters.Add(DbValues.Text(prepared.IdempotencyKey));
-        insert.Parameters.Add(DbValues.Bytea(prepared.IdempotencyKey is null ? null : IdempotencyHash(prepared.QueueName, prepared.IdempotencyKey)));
-        insert.Parameters.Add(DbValues.Integer(prepared.MaxAttempts));
-        insert.Parameters.Add(DbValues.Timestamp(prepared.EnqueuedAt));
-        insert.Parameters.Add(DbValues.Timestamp(prepared.AvailableAt));
-        insert.Parameters.Add(new NpgsqlParameter<bool> { TypedValue = prepared.Coalesce });
-        batch.BatchCommands.Add(insert);
+        foreach (var index in order)
+        {
+            var message = prepared[index];
+            var insert = new NpgsqlBatchCommand(_sql.Enqueue);
+            insert.Parameters.Add(DbValues.Text(message.MessageId));
+            insert.Parameters.Add(DbValues.Text(message.QueueName));
+            insert.Parameters.Add(DbValues.Bytea(message.Payload));
+            insert.Parameters.Add(DbValues.Json(message.Headers.Count == 0 ? null : message.Headers));
+            insert.Parameters.Add(DbValues.Integer(message.Priority));
+            insert.Parameters.Add(DbValues.Text(message.IdempotencyKey));
+            insert.Parameters.Add(DbValues.Bytea(hashes[index]));
+            insert.Parameters.Add(DbValues.Integer(message.MaxAttempts));
+            insert.Parameters.Add(DbValues.Timestamp(message.EnqueuedAt));
+            insert.Parameters.Add(DbValues.Timestamp(message.AvailableAt));
+            insert.Parameters.Add(new NpgsqlParameter<bool> { TypedValue = message.Coalesce });
+            batch.BatchCommands.Add(insert);
+        }
+
         if (notify)
         {
             // Wake idle consumers in other processes. Delivered at commit; delayed messages are found by polling.
+            var queueName = prepared[0].QueueName;
             var wakeUp = new NpgsqlBatchCommand(_sql.Notify);
-            wakeUp.Parameters.Add(DbValues.Text(prepared.QueueName.Length <= 1000 ? prepared.QueueName : ""));
+            wakeUp.Parameters.Add(DbValues.Text(queueName.Length <= 1000 ? queueName : ""));
             batch.BatchCommands.Add(wakeUp);
         }
 
+        var results = new EnqueueResult[prepared.Count];
         await using var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
-        return new EnqueueResult(reader.GetString(0), Duplicate: reader.GetBoolean(1));
+        for (var j = 0; j < order.Length; j++)
+        {
+            if (j > 0)
+            {
+                await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+            results[order[j]] = new EnqueueResult(reader.GetString(0), Duplicate: reader.GetBoolean(1));
+        }
+
+        return results;
     }
 
     private async Task<bool> SettleAsync(string sql, QueueLease lease, DateTimeOffset time, CancellationToken cancellationToken, DateTimeOffset? now = null)

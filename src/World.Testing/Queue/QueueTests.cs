@@ -1,3 +1,5 @@
+using System.Text;
+
 namespace World.Testing.Queue;
 
 /// <summary>
@@ -477,6 +479,107 @@ public abstract class QueueTests : WorldTestBase
 
         await Queue.WaitForMessagesAsync([QueueName], TimeSpan.FromHours(1), Cancellation).WaitAsync(TimeSpan.FromSeconds(30), Cancellation);
         Assert.Single(await ClaimAsync());
+    }
+
+    [Fact]
+    public async Task A_batch_is_enqueued_with_ascending_ids_and_delivered_in_list_order()
+    {
+        var results = await Queue.EnqueueBatchAsync(
+            QueueName,
+            [
+                new EnqueueRequest(Bytes("first")),
+                new EnqueueRequest(Bytes("later"), new EnqueueOptions { Delay = TimeSpan.FromMinutes(1) }),
+                new EnqueueRequest(Bytes("second"), new EnqueueOptions { Headers = new Dictionary<string, string> { ["traceparent"] = "00-1" } }),
+                new EnqueueRequest(Bytes("urgent"), new EnqueueOptions { Priority = 5 }),
+                new EnqueueRequest(Bytes("third")),
+            ],
+            Cancellation);
+
+        Assert.Equal(5, results.Count);
+        Assert.All(results, result => Assert.False(result.Duplicate));
+        Assert.Equal(results.Select(r => r.MessageId).Order(StringComparer.Ordinal), results.Select(r => r.MessageId));
+        var claimed = await ClaimAsync(max: 10);
+        Assert.Equal(["urgent", "first", "second", "third"], claimed.Select(m => Encoding.UTF8.GetString(m.Payload.Span)));
+        Assert.Equal([results[3].MessageId, results[0].MessageId, results[2].MessageId, results[4].MessageId], claimed.Select(m => m.MessageId));
+        Assert.Equal("00-1", claimed[2].Headers["traceparent"]);
+        foreach (var message in claimed)
+        {
+            Assert.True(await Queue.CompleteAsync(message.Lease, Cancellation));
+        }
+
+        Clock.Advance(TimeSpan.FromMinutes(1));
+        Assert.Equal(results[1].MessageId, Assert.Single(await ClaimAsync(max: 10)).MessageId);
+    }
+
+    [Fact]
+    public async Task A_batch_treats_idempotency_keys_as_sequential_enqueues_would()
+    {
+        var live = await EnqueueAsync("live", new EnqueueOptions { IdempotencyKey = "k-live", Delay = TimeSpan.FromHours(1) });
+
+        var results = await Queue.EnqueueBatchAsync(
+            QueueName,
+            [
+                new EnqueueRequest(Bytes("a"), new EnqueueOptions { IdempotencyKey = "k-a" }),
+                new EnqueueRequest(Bytes("live again"), new EnqueueOptions { IdempotencyKey = "k-live", Coalesce = true }),
+                new EnqueueRequest(Bytes("a again"), new EnqueueOptions { IdempotencyKey = "k-a" }),
+                new EnqueueRequest(Bytes("b")),
+            ],
+            Cancellation);
+
+        Assert.Equal([false, true, true, false], results.Select(r => r.Duplicate));
+        Assert.Equal(live, results[1].MessageId);
+        Assert.Equal(results[0].MessageId, results[2].MessageId);
+
+        // The coalescing duplicate pulled the sleeping message forward; the plain duplicate added nothing.
+        var claimed = await ClaimAsync(max: 10);
+        Assert.Equal(3, claimed.Count);
+        Assert.Equal(["a", "b", "live"], claimed.Select(m => Encoding.UTF8.GetString(m.Payload.Span)).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task An_invalid_message_rejects_the_whole_batch()
+    {
+        var invalid = await Assert.ThrowsAnyAsync<WorldValidationException>(() => Queue.EnqueueBatchAsync(
+            QueueName,
+            [new EnqueueRequest(Bytes("fine")), new EnqueueRequest(Bytes("bad"), new EnqueueOptions { MaxAttempts = 0 })],
+            Cancellation));
+        Assert.Equal("messages[1].maxAttempts", invalid.Field);
+        await Assert.ThrowsAsync<PayloadTooLargeException>(() => Queue.EnqueueBatchAsync(
+            QueueName,
+            [new EnqueueRequest(Bytes("fine")), new EnqueueRequest(new byte[Queue_MaxPayload + 1])],
+            Cancellation));
+        var tooMany = Enumerable.Range(0, global::World.Queue.QueueRules.MaxBatch + 1).Select(i => new EnqueueRequest(Bytes($"{i}"))).ToArray();
+        await Assert.ThrowsAnyAsync<WorldValidationException>(() => Queue.EnqueueBatchAsync(QueueName, tooMany, Cancellation));
+        await Assert.ThrowsAnyAsync<WorldValidationException>(() => Queue.EnqueueBatchAsync("", [new EnqueueRequest(Bytes("x"))], Cancellation));
+
+        Assert.Empty(await ClaimAsync(max: 10));
+        Assert.Empty(await Queue.EnqueueBatchAsync(QueueName, [], Cancellation));
+    }
+
+    [Fact]
+    public async Task Concurrent_batches_sharing_keys_make_one_message_per_key()
+    {
+        // Every batch names the same keys in its own order: the backends must neither duplicate a message nor
+        // deadlock two batches against each other.
+        var keys = Enumerable.Range(0, 200).Select(i => $"key-{i}").ToArray();
+        var outcomes = await RaceAsync(8, worker => Queue.EnqueueBatchAsync(
+            QueueName,
+            (worker % 2 == 0 ? keys : keys.Reverse())
+                .Concat(keys)
+                .Select(key => new EnqueueRequest(Bytes(key), new EnqueueOptions { IdempotencyKey = key }))
+                .ToArray(),
+            Cancellation));
+
+        Assert.All(outcomes, o => Assert.True(o.Succeeded, o.Error?.ToString()));
+        var claimed = await ClaimAsync(max: 1000);
+        Assert.Equal(keys.Order(StringComparer.Ordinal), claimed.Select(m => m.IdempotencyKey!).Order(StringComparer.Ordinal));
+        var idsByKey = claimed.ToDictionary(m => m.IdempotencyKey!, m => m.MessageId);
+        foreach (var outcome in outcomes)
+        {
+            Assert.All(outcome.Value!, result => Assert.Contains(result.MessageId, idsByKey.Values));
+        }
+
+        Assert.Equal(keys.Length, outcomes.SelectMany(o => o.Value!).Count(r => !r.Duplicate));
     }
 
     private const int Queue_MaxPayload = global::World.Queue.QueueRules.MaxPayloadBytes;
