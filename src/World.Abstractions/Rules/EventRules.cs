@@ -18,6 +18,9 @@ namespace World.Rules;
 /// </remarks>
 public sealed class EventRules
 {
+    /// <summary>The most runs one <see cref="IEventStore.CreateRunsAsync"/> call may create.</summary>
+    public const int MaxRunBatch = 1000;
+
     private const int MaxCancelReasonLength = 512;
     private const int MaxExecutionContextEntries = 256;
 
@@ -99,6 +102,44 @@ public sealed class EventRules
             Token = request.Data is HookCreated hookCreated ? hookCreated.Token : null,
         };
     }
+
+    /// <summary>
+    /// Prepares and decides every <c>run_created</c> of a batched submission, as if each named a free id: the plans a
+    /// backend commits together. Validation fails the whole batch, naming the offending entry.
+    /// </summary>
+    /// <exception cref="WorldException">The list is missing or too long, or an entry is invalid; nothing may be written.</exception>
+    public IReadOnlyList<EventPlan> PlanRunCreations(IReadOnlyList<RunCreationRequest> runs, DateTimeOffset now)
+    {
+        if (runs is null)
+        {
+            throw new WorldValidationException("A list of runs is required.", "runs");
+        }
+
+        if (runs.Count > MaxRunBatch)
+        {
+            throw new WorldValidationException($"A batch creates at most {MaxRunBatch} runs, got {runs.Count}.", "runs");
+        }
+
+        var plans = new EventPlan[runs.Count];
+        for (var i = 0; i < runs.Count; i++)
+        {
+            var run = runs[i] ?? throw new WorldValidationException($"Run {i} of the batch is null.", "runs");
+            try
+            {
+                var prepared = Prepare(run.RunId, new EventRequest(run.Data) { SpecVersion = run.SpecVersion }, now);
+                plans[i] = Decide(prepared, EventSnapshot.Missing, now).PlanOrThrow();
+            }
+            catch (WorldValidationException invalid)
+            {
+                throw new WorldValidationException($"Run {i} of the batch: {invalid.Message}", $"runs[{i}].{invalid.Field}");
+            }
+        }
+
+        return plans;
+    }
+
+    /// <summary>The refusal of a <c>run_created</c> whose run id is taken.</summary>
+    public static EntityConflictException RunIdTaken(string runId) => new($"Workflow run '{runId}' already exists.");
 
     /// <summary>
     /// Decides a prepared event against the current state: returns the plan to commit, or the typed rejection.
@@ -300,7 +341,7 @@ public sealed class EventRules
         {
             if (snapshot.Run is not null)
             {
-                throw new EntityConflictException($"Workflow run '{RunId}' already exists.");
+                throw RunIdTaken(RunId);
             }
 
             var run = NewRun(data.DeploymentId, data.WorkflowName, data.Input, data.ExecutionContext, data.Attributes);

@@ -14,6 +14,17 @@ public interface IEventStore
     /// <exception cref="WorldException">The request is rejected; nothing was written.</exception>
     Task<EventResult> CreateAsync(string? runId, EventRequest request, CreateEventOptions? options = null, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Creates many runs in one atomic write (batched submission): every <c>run_created</c> of the list commits
+    /// together, in one transaction where the backend has them. A run whose requested id is taken is reported in its
+    /// result, not thrown, and does not stop the others. Returns one result per request, in order.
+    /// </summary>
+    /// <param name="runs">At most <see cref="Rules.EventRules.MaxRunBatch"/> runs.</param>
+    /// <param name="options">Result shaping, applied to every result.</param>
+    /// <param name="cancellationToken">Cancels the call; a cancelled call either committed entirely or not at all.</param>
+    /// <exception cref="WorldException">A request is invalid or the list too long; nothing was written.</exception>
+    Task<IReadOnlyList<RunCreationResult>> CreateRunsAsync(IReadOnlyList<RunCreationRequest> runs, CreateEventOptions? options = null, CancellationToken cancellationToken = default);
+
     /// <summary>Gets one event of a run.</summary>
     /// <exception cref="EntityNotFoundException">No such event (code <c>EVENT_NOT_FOUND</c>).</exception>
     Task<WorldEvent> GetAsync(string runId, string eventId, ReadOptions? options = null, CancellationToken cancellationToken = default);

@@ -32,6 +32,25 @@ internal sealed class InMemoryEventStore(InMemoryState state) : IEventStore
         throw new WorldTransientException($"Could not settle a write to workflow run '{prepared.RunId}' under contention; retry the call.");
     }
 
+    public Task<IReadOnlyList<RunCreationResult>> CreateRunsAsync(IReadOnlyList<RunCreationRequest> runs, CreateEventOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        state.ThrowIfDisposed();
+        options ??= CreateEventOptions.Default;
+        var now = EventRules.Now(state.TimeProvider);
+        var plans = state.Rules.PlanRunCreations(runs?.Select(PayloadCopies.Detach).ToArray()!, now);
+        var results = new RunCreationResult[plans.Count];
+        for (var i = 0; i < plans.Count; i++)
+        {
+            var plan = plans[i];
+            results[i] = state.TryAddRun(plan.RunId, RunState.Create(plan))
+                ? new RunCreationResult { RunId = plan.RunId, Result = DataResolution.Apply(WithPreload(plan, plan.Events, options), options.ResolveData) }
+                : new RunCreationResult { RunId = plan.RunId, Error = EventRules.RunIdTaken(plan.RunId) };
+        }
+
+        return Task.FromResult<IReadOnlyList<RunCreationResult>>(results);
+    }
+
     public Task<WorldEvent> GetAsync(string runId, string eventId, ReadOptions? options = null, CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();

@@ -9,6 +9,9 @@ internal static class PayloadCopies
     public static EventRequest Detach(EventRequest request) =>
         request?.Data is null ? request! : request with { Data = Detach(request.Data) };
 
+    public static RunCreationRequest Detach(RunCreationRequest run) =>
+        run?.Data is null ? run! : run with { Data = (RunCreated)Detach(run.Data) };
+
     private static EventData Detach(EventData data) => data switch
     {
         RunCreated d => d with { Input = Copy(d.Input) },

@@ -73,6 +73,64 @@ internal sealed partial class PostgresEventStore(PostgresContext context) : IEve
         throw new WorldTransientException($"Could not settle a write to workflow run '{prepared.RunId}' under contention; retry the call.");
     }
 
+    public async Task<IReadOnlyList<RunCreationResult>> CreateRunsAsync(IReadOnlyList<RunCreationRequest> runs, CreateEventOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        context.ThrowIfDisposed();
+        options ??= CreateEventOptions.Default;
+        var plans = context.Rules.PlanRunCreations(runs, EventRules.Now(context.TimeProvider));
+        if (plans.Count == 0)
+        {
+            return [];
+        }
+
+        // One statement per run, all in one round trip and one implicit transaction: one commit (one WAL flush) for
+        // the batch. In run-id order, so two batches naming the same ids wait on each other instead of deadlocking.
+        var order = Enumerable.Range(0, plans.Count).OrderBy(i => plans[i].RunId, StringComparer.Ordinal).ToArray();
+        var results = new RunCreationResult[plans.Count];
+        try
+        {
+            await using var connection = await context.DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+            await using var batch = new NpgsqlBatch(connection);
+            foreach (var index in order)
+            {
+                var plan = plans[index];
+                var command = new NpgsqlBatchCommand(Sql.CreateRun(plan.Events.Count));
+                RunRows.AddParameters(command.Parameters, plan.Run!);
+                foreach (var worldEvent in plan.Events)
+                {
+                    EventRows.AddInsertParameters(command.Parameters, worldEvent, uniqueCorrelation: false);
+                }
+
+                batch.BatchCommands.Add(command);
+            }
+
+            await using var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            for (var j = 0; j < order.Length; j++)
+            {
+                if (j > 0)
+                {
+                    await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
+                }
+
+                await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+                var plan = plans[order[j]];
+                results[order[j]] = reader.GetInt32(0) == 1
+                    ? new RunCreationResult { RunId = plan.RunId, Result = DataResolution.Apply(WithPreload(plan, plan.Events, options), options.ResolveData) }
+                    : new RunCreationResult { RunId = plan.RunId, Error = EventRules.RunIdTaken(plan.RunId) };
+            }
+        }
+        catch (PostgresException exception) when (exception.SqlState == PostgresErrorCodes.ProgramLimitExceeded)
+        {
+            throw new WorldValidationException($"A value of a run_created event is too large to store: {exception.MessageText}", "runs");
+        }
+        catch (NpgsqlException exception) when (PostgresErrors.IsTransient(exception))
+        {
+            throw PostgresErrors.Transient(exception);
+        }
+
+        return results;
+    }
+
     public async Task<WorldEvent> GetAsync(string runId, string eventId, ReadOptions? options = null, CancellationToken cancellationToken = default)
     {
         IdValidation.RequireSafeId(runId, nameof(runId));

@@ -71,6 +71,95 @@ public abstract class RunLifecycleTests : WorldTestBase
     }
 
     [Fact]
+    public async Task A_batch_creates_every_run_as_single_creations_would()
+    {
+        var chosen = WorldIds.NewRunId(Clock.GetUtcNow());
+        var results = await World.Events.CreateRunsAsync(
+            [
+                new RunCreationRequest(new RunCreated("dpl_1", "workflow//a", Bytes("one"))),
+                new RunCreationRequest(new RunCreated("dpl_1", "workflow//b", Bytes("two")) { Attributes = new Dictionary<string, string> { ["tenant"] = "t1" } }) { RunId = chosen },
+            ],
+            cancellationToken: Cancellation);
+
+        Assert.Equal(2, results.Count);
+        Assert.All(results, result => Assert.True(result.Created));
+        Assert.Equal(chosen, results[1].RunId);
+        Assert.NotEqual(results[0].RunId, results[1].RunId);
+        for (var i = 0; i < results.Count; i++)
+        {
+            var result = results[i].Result!;
+            Assert.Equal(results[i].RunId, result.Run!.RunId);
+            Assert.Equal(EventType.RunCreated, result.Event!.EventType);
+            var stored = await World.Runs.GetAsync(results[i].RunId, cancellationToken: Cancellation);
+            Assert.Equal(RunStatus.Pending, stored.Status);
+            AssertPayload(Bytes(i == 0 ? "one" : "two"), stored.Input);
+            Assert.Equal([EventType.RunCreated], await ReadLogTypesAsync(stored.RunId));
+        }
+
+        Assert.Equal("t1", (await World.Runs.GetAsync(chosen, cancellationToken: Cancellation)).Attributes["tenant"]);
+        Assert.Empty(await World.Events.CreateRunsAsync([], cancellationToken: Cancellation));
+    }
+
+    [Fact]
+    public async Task A_batch_reports_taken_run_ids_and_creates_the_rest()
+    {
+        var existing = await CreateRunAsync(input: Bytes("first"));
+        var repeated = WorldIds.NewRunId(Clock.GetUtcNow());
+        var results = await World.Events.CreateRunsAsync(
+            [
+                new RunCreationRequest(new RunCreated("dpl_1", "workflow//a", Bytes("x"))) { RunId = existing.RunId },
+                new RunCreationRequest(new RunCreated("dpl_1", "workflow//a", Bytes("y"))) { RunId = repeated },
+                new RunCreationRequest(new RunCreated("dpl_1", "workflow//a", Bytes("z"))) { RunId = repeated },
+            ],
+            new CreateEventOptions { ResolveData = ResolveData.None },
+            Cancellation);
+
+        Assert.Equal([false, true, false], results.Select(r => r.Created));
+        Assert.IsType<EntityConflictException>(results[0].Error);
+        Assert.IsType<EntityConflictException>(results[2].Error);
+        Assert.Null(results[1].Result!.Run!.Input);
+        AssertPayload(Bytes("first"), (await World.Runs.GetAsync(existing.RunId, cancellationToken: Cancellation)).Input);
+        AssertPayload(Bytes("y"), (await World.Runs.GetAsync(repeated, cancellationToken: Cancellation)).Input);
+        Assert.Equal([EventType.RunCreated], await ReadLogTypesAsync(repeated));
+    }
+
+    [Fact]
+    public async Task An_invalid_entry_rejects_the_whole_batch()
+    {
+        var free = WorldIds.NewRunId(Clock.GetUtcNow());
+        var invalid = await Assert.ThrowsAnyAsync<WorldValidationException>(() => World.Events.CreateRunsAsync(
+            [
+                new RunCreationRequest(new RunCreated("dpl_1", "workflow//a", Bytes("x"))) { RunId = free },
+                new RunCreationRequest(new RunCreated("dpl_1", "", Bytes("y"))),
+            ],
+            cancellationToken: Cancellation));
+        Assert.Equal("runs[1].workflowName", invalid.Field);
+        await Assert.ThrowsAnyAsync<WorldValidationException>(() => World.Events.CreateRunsAsync(
+            Enumerable.Range(0, global::World.Rules.EventRules.MaxRunBatch + 1).Select(_ => new RunCreationRequest(new RunCreated("dpl_1", "workflow//a", Bytes("x")))).ToArray(),
+            cancellationToken: Cancellation));
+        await Assert.ThrowsAsync<RunNotFoundException>(() => World.Runs.GetAsync(free, cancellationToken: Cancellation));
+    }
+
+    [Fact]
+    public async Task Concurrent_batches_naming_the_same_run_ids_create_each_run_once()
+    {
+        var runIds = Enumerable.Range(0, 100).Select(_ => WorldIds.NewRunId(Clock.GetUtcNow())).ToArray();
+        var outcomes = await RaceAsync(8, worker => World.Events.CreateRunsAsync(
+            (worker % 2 == 0 ? runIds : runIds.Reverse())
+                .Select(runId => new RunCreationRequest(new RunCreated("dpl_1", "workflow//a", Bytes($"{worker}"))) { RunId = runId })
+                .ToArray(),
+            cancellationToken: Cancellation));
+
+        Assert.All(outcomes, o => Assert.True(o.Succeeded, o.Error?.ToString()));
+        var created = outcomes.SelectMany(o => o.Value!).Where(r => r.Created).Select(r => r.RunId).ToArray();
+        Assert.Equal(runIds.Order(StringComparer.Ordinal), created.Order(StringComparer.Ordinal));
+        foreach (var runId in runIds)
+        {
+            Assert.Equal([EventType.RunCreated], await ReadLogTypesAsync(runId));
+        }
+    }
+
+    [Fact]
     public async Task Run_started_moves_pending_to_running_and_preloads_the_log()
     {
         var run = await CreateRunAsync();

@@ -85,6 +85,9 @@ internal sealed class TwoProcessWorld : IWorld
         public Task<EventResult> CreateAsync(string? runId, EventRequest request, CreateEventOptions? options = null, CancellationToken cancellationToken = default) =>
             owner.Next().Events.CreateAsync(runId, request, options, cancellationToken);
 
+        public Task<IReadOnlyList<RunCreationResult>> CreateRunsAsync(IReadOnlyList<RunCreationRequest> runs, CreateEventOptions? options = null, CancellationToken cancellationToken = default) =>
+            owner.Next().Events.CreateRunsAsync(runs, options, cancellationToken);
+
         public Task<WorldEvent> GetAsync(string runId, string eventId, ReadOptions? options = null, CancellationToken cancellationToken = default) =>
             owner.Next().Events.GetAsync(runId, eventId, options, cancellationToken);
 
