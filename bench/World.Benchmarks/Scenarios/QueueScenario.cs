@@ -15,7 +15,8 @@ internal static class QueueScenario
         var measurements = new List<Measurement>
         {
             await PickupAsync(backend.World, options.Duration).ConfigureAwait(false),
-            await LifecycleAsync(backend.World, options).ConfigureAwait(false),
+            await LifecycleAsync(backend.World, options, enqueueBatch: 1, handlersPerConsumer: 16).ConfigureAwait(false),
+            await LifecycleAsync(backend.World, options, enqueueBatch: 100, handlersPerConsumer: 128).ConfigureAwait(false),
         };
         return new ScenarioReport("queue", backend.Kind, DateTimeOffset.UtcNow, backend.Machine, measurements, new Dictionary<string, double>());
     }
@@ -56,9 +57,14 @@ internal static class QueueScenario
         return measurement;
     }
 
-    private static async Task<Measurement> LifecycleAsync(IWorld world, RunnerOptions options)
+    /// <summary>
+    /// Producers enqueue (one message per call, or <paramref name="enqueueBatch"/> per <see cref="IWorldQueue.EnqueueBatchAsync"/>)
+    /// while two processors claim for all their free handler slots at once and complete through the backend's
+    /// settlement path; more handler slots mean larger claims and larger completion groups.
+    /// </summary>
+    private static async Task<Measurement> LifecycleAsync(IWorld world, RunnerOptions options, int enqueueBatch, int handlersPerConsumer)
     {
-        const string queue = "__wkf_step_lifecycle";
+        var queue = $"__wkf_step_lifecycle_{enqueueBatch}";
         var producers = options.ConcurrencyOverride ?? 8;
         var recorder = new LatencyRecorder(1);
         var gate = new Lock();
@@ -76,11 +82,11 @@ internal static class QueueScenario
         };
         using var stop = new CancellationTokenSource();
         var consumers = Enumerable.Range(0, 2)
-            .Select(_ => new QueueProcessor(world.Queue, new QueueProcessorOptions { Queues = [queue], Concurrency = 16, PollInterval = TimeSpan.FromMilliseconds(100) }, handler).RunAsync(stop.Token))
+            .Select(_ => new QueueProcessor(world.Queue, new QueueProcessorOptions { Queues = [queue], Concurrency = handlersPerConsumer, PollInterval = TimeSpan.FromMilliseconds(100) }, handler).RunAsync(stop.Token))
             .ToArray();
 
         var clock = Stopwatch.StartNew();
-        var backlogLimit = 2_000;
+        var backlogLimit = Math.Max(2_000, 20 * enqueueBatch);
         long enqueued = 0;
         await Task.WhenAll(Enumerable.Range(0, producers).Select(_ => Task.Run(async () =>
         {
@@ -92,15 +98,27 @@ internal static class QueueScenario
                     continue;
                 }
 
-                await world.Queue.EnqueueAsync(queue, BitConverter.GetBytes(Stopwatch.GetTimestamp())).ConfigureAwait(false);
-                Interlocked.Increment(ref enqueued);
+                if (enqueueBatch == 1)
+                {
+                    await world.Queue.EnqueueAsync(queue, BitConverter.GetBytes(Stopwatch.GetTimestamp())).ConfigureAwait(false);
+                }
+                else
+                {
+                    var stamp = BitConverter.GetBytes(Stopwatch.GetTimestamp());
+                    await world.Queue.EnqueueBatchAsync(queue, Enumerable.Repeat(new EnqueueRequest(stamp), enqueueBatch).ToArray()).ConfigureAwait(false);
+                }
+
+                Interlocked.Add(ref enqueued, enqueueBatch);
             }
         }))).ConfigureAwait(false);
         var seconds = clock.Elapsed.TotalSeconds;
         var done = Interlocked.Read(ref completed);
         await stop.CancelAsync().ConfigureAwait(false);
         await Task.WhenAll(consumers).ConfigureAwait(false);
-        var measurement = new Measurement($"lifecycle unbatched ({producers} producers, 2×16 consumers)", producers, done, Math.Round(seconds, 3), "job", recorder.Summarize());
+        var name = enqueueBatch == 1
+            ? $"lifecycle unbatched ({producers} producers, 2×{handlersPerConsumer} handlers)"
+            : $"lifecycle batched ({producers} producers × {enqueueBatch}/enqueue, 2×{handlersPerConsumer} handlers)";
+        var measurement = new Measurement(name, producers, done, Math.Round(seconds, 3), "job", recorder.Summarize());
         Console.WriteLine($"  {measurement.Name,-38} {measurement.PerSecond,12:N0} job/s   enqueue→start p50 {measurement.Latency.P50,8:N3} ms   p95 {measurement.Latency.P95,8:N3} ms");
         return measurement;
     }

@@ -233,6 +233,10 @@ public sealed class EventRules
                 IdValidation.RequireName(stepCreated.StepName, "stepName");
                 RequirePayload(stepCreated.Input, "input");
                 break;
+            case StepStarted { Input: not null } lazyStart:
+                IdValidation.RequireName(lazyStart.StepName, "stepName");
+                CheckSize(lazyStart.Input, "input");
+                break;
             case StepCompleted stepCompleted:
                 RequirePayload(stepCompleted.Result, "result");
                 break;
@@ -500,6 +504,11 @@ public sealed class EventRules
 
         private EventPlan StepStarted(StepStarted data)
         {
+            if (snapshot.Step is null && data.Input is { } input)
+            {
+                return LazyStepStart(data, input);
+            }
+
             var step = RequireChangeableStep();
             if (step.RetryAfter is { } retryAt && retryAt > now)
             {
@@ -514,7 +523,36 @@ public sealed class EventRules
                 RetryAfter = null,
                 UpdatedAt = now,
             };
-            return StepPlan(data, started);
+            return StepPlan(data.Input is null ? data : data with { Input = null }, started);
+        }
+
+        /// <summary>A <c>step_started</c> with the step's name and input on a missing step: create it, then start it.</summary>
+        private EventPlan LazyStepStart(StepStarted data, ReadOnlyMemory<byte> input)
+        {
+            RequireRunAcceptingNewEntities();
+            var created = NewEvent(new StepCreated(data.StepName!, input) { WorkflowName = data.WorkflowName });
+            var started = NewEvent(data with { Input = null });
+            var step = new Step
+            {
+                RunId = RunId,
+                StepId = CorrelationId,
+                StepName = data.StepName!,
+                Status = StepStatus.Running,
+                Input = input,
+                Attempt = 1,
+                CreatedAt = now,
+                StartedAt = now,
+                UpdatedAt = now,
+                SpecVersion = prepared.SpecVersion,
+            };
+            return new EventPlan
+            {
+                RunId = RunId,
+                Events = [created, started],
+                Step = step,
+                CreatesStep = true,
+                Result = new EventResult { Step = step },
+            }.WithResultEvent();
         }
 
         private EventPlan FinishStep(EventData data, Func<Step, Step> change)

@@ -70,7 +70,7 @@ internal sealed class RunState
             }
         }
 
-        var creationEventId = plan.Events.Count > 0 ? plan.Events[^1].EventId : null;
+        var creationEventId = plan.Events.Count > 0 ? plan.Events[0].EventId : null; // A synthetic creation event comes first.
         if (plan.Step is { } step)
         {
             if (plan.CreatesStep)

@@ -23,15 +23,6 @@ public sealed class PostgresQueue : IWorldQueue, IAsyncDisposable
     private readonly CompletionBatcher _completions;
     private readonly ConcurrentDictionary<string, Task> _signalAtLastClaim = new(StringComparer.Ordinal);
 
-    // Unkeyed messages first (they lock nothing another enqueue can want), then by idempotency-key hash.
-    private static readonly Comparer<byte[]?> KeyHashOrder = Comparer<byte[]?>.Create(static (x, y) => (x, y) switch
-    {
-        (null, null) => 0,
-        (null, _) => -1,
-        (_, null) => 1,
-        _ => x.AsSpan().SequenceCompareTo(y),
-    });
-
     internal PostgresQueue(PostgresContext context)
     {
         _context = context;
@@ -343,37 +334,40 @@ public sealed class PostgresQueue : IWorldQueue, IAsyncDisposable
 
     private async Task<EnqueueResult[]> EnqueueAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, IReadOnlyList<PreparedMessage> prepared, bool notify, CancellationToken cancellationToken)
     {
-        // One statement per message, so a key repeated within the list behaves as sequential enqueues would (one
-        // multi-row INSERT … ON CONFLICT DO UPDATE cannot touch the same row twice). Keyed messages go in key-hash
-        // order (list order within a key): two batches sharing keys then lock their rows in the same order instead
-        // of deadlocking. Delivery order is unaffected; it follows the ascending message ids.
-        var hashes = new byte[]?[prepared.Count];
-        for (var i = 0; i < hashes.Length; i++)
+        // Unkeyed messages need no conflict handling: they go in one multi-row INSERT. Keyed messages take one
+        // statement each, so a key repeated within the list behaves as sequential enqueues would (one multi-row
+        // INSERT … ON CONFLICT DO UPDATE cannot touch the same row twice), in key-hash order (list order within a
+        // key): two batches sharing keys then lock their rows in the same order instead of deadlocking. Delivery
+        // order is unaffected; it follows the ascending message ids.
+        var keyed = new List<(int Index, byte[] Hash)>();
+        var unkeyed = new List<int>();
+        for (var i = 0; i < prepared.Count; i++)
         {
-            hashes[i] = prepared[i].IdempotencyKey is { } key ? IdempotencyHash(prepared[i].QueueName, key) : null;
+            if (prepared[i].IdempotencyKey is { } key)
+            {
+                keyed.Add((i, IdempotencyHash(prepared[i].QueueName, key)));
+            }
+            else
+            {
+                unkeyed.Add(i);
+            }
         }
 
-        var order = Enumerable.Range(0, prepared.Count)
-            .OrderBy(i => hashes[i], KeyHashOrder)
-            .ToArray();
+        keyed.Sort(static (x, y) => x.Hash.AsSpan().SequenceCompareTo(y.Hash) is var order and not 0 ? order : x.Index.CompareTo(y.Index));
 
         await using var batch = new NpgsqlBatch(connection, transaction);
-        foreach (var index in order)
+        if (unkeyed.Count == 1)
         {
-            var message = prepared[index];
-            var insert = new NpgsqlBatchCommand(_sql.Enqueue);
-            insert.Parameters.Add(DbValues.Text(message.MessageId));
-            insert.Parameters.Add(DbValues.Text(message.QueueName));
-            insert.Parameters.Add(DbValues.Bytea(message.Payload));
-            insert.Parameters.Add(DbValues.Json(message.Headers.Count == 0 ? null : message.Headers));
-            insert.Parameters.Add(DbValues.Integer(message.Priority));
-            insert.Parameters.Add(DbValues.Text(message.IdempotencyKey));
-            insert.Parameters.Add(DbValues.Bytea(hashes[index]));
-            insert.Parameters.Add(DbValues.Integer(message.MaxAttempts));
-            insert.Parameters.Add(DbValues.Timestamp(message.EnqueuedAt));
-            insert.Parameters.Add(DbValues.Timestamp(message.AvailableAt));
-            insert.Parameters.Add(new NpgsqlParameter<bool> { TypedValue = message.Coalesce });
-            batch.BatchCommands.Add(insert);
+            batch.BatchCommands.Add(EnqueueCommand(prepared[unkeyed[0]], hash: null));
+        }
+        else if (unkeyed.Count > 1)
+        {
+            batch.BatchCommands.Add(EnqueueManyCommand(prepared, unkeyed));
+        }
+
+        foreach (var (index, hash) in keyed)
+        {
+            batch.BatchCommands.Add(EnqueueCommand(prepared[index], hash));
         }
 
         if (notify)
@@ -386,19 +380,73 @@ public sealed class PostgresQueue : IWorldQueue, IAsyncDisposable
         }
 
         var results = new EnqueueResult[prepared.Count];
-        await using var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        for (var j = 0; j < order.Length; j++)
+        foreach (var index in unkeyed)
         {
-            if (j > 0)
-            {
-                await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
-            }
+            results[index] = new EnqueueResult(prepared[index].MessageId, Duplicate: false);
+        }
 
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        if (unkeyed.Count > 0)
+        {
+            await reader.NextResultAsync(cancellationToken).ConfigureAwait(false); // Its ids are known already.
+        }
+
+        foreach (var (index, _) in keyed)
+        {
             await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
-            results[order[j]] = new EnqueueResult(reader.GetString(0), Duplicate: reader.GetBoolean(1));
+            results[index] = new EnqueueResult(reader.GetString(0), Duplicate: reader.GetBoolean(1));
+            await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
         }
 
         return results;
+    }
+
+    private NpgsqlBatchCommand EnqueueCommand(PreparedMessage message, byte[]? hash)
+    {
+        var insert = new NpgsqlBatchCommand(_sql.Enqueue);
+        insert.Parameters.Add(DbValues.Text(message.MessageId));
+        insert.Parameters.Add(DbValues.Text(message.QueueName));
+        insert.Parameters.Add(DbValues.Bytea(message.Payload));
+        insert.Parameters.Add(DbValues.Json(message.Headers.Count == 0 ? null : message.Headers));
+        insert.Parameters.Add(DbValues.Integer(message.Priority));
+        insert.Parameters.Add(DbValues.Text(message.IdempotencyKey));
+        insert.Parameters.Add(DbValues.Bytea(hash));
+        insert.Parameters.Add(DbValues.Integer(message.MaxAttempts));
+        insert.Parameters.Add(DbValues.Timestamp(message.EnqueuedAt));
+        insert.Parameters.Add(DbValues.Timestamp(message.AvailableAt));
+        insert.Parameters.Add(new NpgsqlParameter<bool> { TypedValue = message.Coalesce });
+        return insert;
+    }
+
+    private NpgsqlBatchCommand EnqueueManyCommand(IReadOnlyList<PreparedMessage> prepared, List<int> indexes)
+    {
+        var ids = new string[indexes.Count];
+        var payloads = new byte[indexes.Count][];
+        var headers = new byte[]?[indexes.Count];
+        var priorities = new int[indexes.Count];
+        var maxAttempts = new int[indexes.Count];
+        var availableAt = new DateTimeOffset[indexes.Count];
+        for (var j = 0; j < indexes.Count; j++)
+        {
+            var message = prepared[indexes[j]];
+            ids[j] = message.MessageId;
+            payloads[j] = message.Payload.ToArray();
+            headers[j] = DbValues.JsonBytes(message.Headers.Count == 0 ? null : message.Headers);
+            priorities[j] = message.Priority;
+            maxAttempts[j] = message.MaxAttempts;
+            availableAt[j] = message.AvailableAt;
+        }
+
+        var insert = new NpgsqlBatchCommand(_sql.EnqueueMany);
+        insert.Parameters.Add(DbValues.TextArray(ids));
+        insert.Parameters.Add(DbValues.Text(prepared[indexes[0]].QueueName));
+        insert.Parameters.Add(DbValues.ByteaArray(payloads));
+        insert.Parameters.Add(DbValues.ByteaArray(headers));
+        insert.Parameters.Add(DbValues.IntegerArray(priorities));
+        insert.Parameters.Add(DbValues.IntegerArray(maxAttempts));
+        insert.Parameters.Add(DbValues.Timestamp(prepared[indexes[0]].EnqueuedAt));
+        insert.Parameters.Add(DbValues.TimestampArray(availableAt));
+        return insert;
     }
 
     private async Task<bool> SettleAsync(string sql, QueueLease lease, DateTimeOffset time, CancellationToken cancellationToken, DateTimeOffset? now = null)

@@ -24,6 +24,14 @@ internal sealed class QueueSql
             RETURNING message_id, xmax <> 0
             """;
 
+        // Messages without an idempotency key cannot meet an existing row: a batch of them is one multi-row INSERT.
+        EnqueueMany = $"""
+            INSERT INTO {messages} (message_id, queue_name, payload, headers, priority, max_attempts, enqueued_at, available_at)
+            SELECT m.message_id, $2, m.payload, m.headers, m.priority, m.max_attempts, $7, m.available_at
+            FROM unnest($1::text[], $3::bytea[], $4::bytea[], $5::int[], $6::int[], $8::timestamptz[])
+                AS m(message_id, payload, headers, priority, max_attempts, available_at)
+            """;
+
         Notify = $"SELECT pg_notify('{Channel}', $1)";
 
         // Expired leases of the claimed queues return to the queue as failures; a message that thereby spends its
@@ -118,6 +126,8 @@ internal sealed class QueueSql
     public string Channel { get; }
 
     public string Enqueue { get; }
+
+    public string EnqueueMany { get; }
 
     public string Notify { get; }
 

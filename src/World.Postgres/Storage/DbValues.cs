@@ -32,7 +32,18 @@ internal static class DbValues
 
     public static NpgsqlParameter Json<T>(T? value)
         where T : class =>
-        Bytea(value is null ? null : JsonSerializer.SerializeToUtf8Bytes(value, WorldJson.Options));
+        Bytea(JsonBytes(value));
+
+    public static byte[]? JsonBytes<T>(T? value)
+        where T : class =>
+        value is null ? null : JsonSerializer.SerializeToUtf8Bytes(value, WorldJson.Options);
+
+    public static NpgsqlParameter ByteaArray(byte[]?[] values) => new() { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bytea, Value = values };
+
+    public static NpgsqlParameter IntegerArray(int[] values) => new() { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Integer, Value = values };
+
+    public static NpgsqlParameter TimestampArray(DateTimeOffset[] values) =>
+        new() { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz, Value = Array.ConvertAll(values, static time => time.ToUniversalTime()) };
 
     public static NpgsqlParameter Attributes(IReadOnlyDictionary<string, string>? attributes) =>
         Json(attributes is null || attributes.Count == 0 ? null : attributes);

@@ -347,7 +347,7 @@ internal sealed partial class PostgresEventStore(PostgresContext context) : IEve
             commands.Add(command);
         }
 
-        var creationEventId = plan.Events.Count > 0 ? plan.Events[^1].EventId : null;
+        var creationEventId = plan.Events.Count > 0 ? plan.Events[0].EventId : null; // A synthetic creation event comes first.
         if (plan.Run is { } run)
         {
             var command = new NpgsqlBatchCommand(Sql.UpdateRun);

@@ -75,29 +75,34 @@ internal sealed partial class WorkflowExecution
 
     private async Task ExecuteStepAsync(StepOperation step)
     {
+        int attempt;
         if (!step.Created)
         {
-            var created = await AppendAsync(step.Id, new StepCreated(step.Name, step.Input) { WorkflowName = WorkflowName }).ConfigureAwait(false);
-            if (created?.Event is null)
+            // Lazy start: one write creates the step (a synthetic step_created) and starts its first attempt.
+            attempt = 1;
+            var started = await AppendAsync(step.Id, new StepStarted { StepName = step.Name, Attempt = attempt, WorkflowName = WorkflowName, Input = step.Input }).ConfigureAwait(false);
+            if (started?.Step is null)
             {
                 return;
             }
 
-            step.CreatedAt = created.Event.CreatedAt;
+            step.CreatedAt = started.Step.CreatedAt;
         }
-
-        if (step.Attempts >= step.Options.MaxAttempts)
+        else
         {
-            // The last attempt started and never finished (its worker died): no attempts are left to run it again.
-            var error = new StructuredError($"Step '{step.Name}' was interrupted during its last attempt ({step.Attempts} of {step.Options.MaxAttempts}).", null, RunErrorCodes.AttemptsExhausted);
-            await AppendAsync(step.Id, new StepFailed(error) { StepName = step.Name }).ConfigureAwait(false);
-            return;
-        }
+            if (step.Attempts >= step.Options.MaxAttempts)
+            {
+                // The last attempt started and never finished (its worker died): no attempts are left to run it again.
+                var error = new StructuredError($"Step '{step.Name}' was interrupted during its last attempt ({step.Attempts} of {step.Options.MaxAttempts}).", null, RunErrorCodes.AttemptsExhausted);
+                await AppendAsync(step.Id, new StepFailed(error) { StepName = step.Name }).ConfigureAwait(false);
+                return;
+            }
 
-        var attempt = step.Attempts + 1;
-        if (await AppendAsync(step.Id, new StepStarted { StepName = step.Name, Attempt = attempt, WorkflowName = WorkflowName }).ConfigureAwait(false) is null)
-        {
-            return;
+            attempt = step.Attempts + 1;
+            if (await AppendAsync(step.Id, new StepStarted { StepName = step.Name, Attempt = attempt, WorkflowName = WorkflowName }).ConfigureAwait(false) is null)
+            {
+                return;
+            }
         }
 
         EventData outcome;

@@ -24,6 +24,78 @@ public abstract class StepLifecycleTests : WorldTestBase
     }
 
     [Fact]
+    public async Task Step_started_with_name_and_input_creates_and_starts_a_missing_step_in_one_write()
+    {
+        var run = await CreateStartedRunAsync();
+        var input = Bytes("[7]");
+        var result = await AppendAsync(run.RunId, new StepStarted { StepName = "step//charge", Input = input, Attempt = 1, WorkflowName = "workflow//sample" }, "step_lazy");
+
+        var step = result.Step!;
+        Assert.Equal(StepStatus.Running, step.Status);
+        Assert.Equal(1, step.Attempt);
+        Assert.Equal("step//charge", step.StepName);
+        Assert.Equal(Clock.GetUtcNow(), step.CreatedAt);
+        Assert.Equal(Clock.GetUtcNow(), step.StartedAt);
+        AssertPayload(input, step.Input);
+        Assert.Equal(EventType.StepStarted, result.Event!.EventType);
+        Assert.Null(((StepStarted)result.Event.Data).Input);
+
+        // The log reads as if step_created and step_started had been written one after the other.
+        var log = await ReadLogAsync(run.RunId);
+        var created = Assert.IsType<StepCreated>(log[^2].Data);
+        Assert.Equal("step_lazy", log[^2].CorrelationId);
+        Assert.Equal("step//charge", created.StepName);
+        Assert.Equal("workflow//sample", created.WorkflowName);
+        AssertPayload(input, created.Input);
+        Assert.Equal(result.Event.EventId, log[^1].EventId);
+        Assert.True(string.CompareOrdinal(log[^2].EventId, log[^1].EventId) < 0);
+        Assert.Null(((StepStarted)log[^1].Data).Input);
+
+        var read = await World.Steps.GetAsync(run.RunId, "step_lazy", cancellationToken: Cancellation);
+        Assert.Equal(StepStatus.Running, read.Status);
+        AssertPayload(input, read.Input);
+        await AppendAsync(run.RunId, new StepCompleted(Bytes("ok")), "step_lazy");
+        Assert.Equal(StepStatus.Completed, (await World.Steps.GetAsync(run.RunId, "step_lazy", cancellationToken: Cancellation)).Status);
+    }
+
+    [Fact]
+    public async Task A_lazy_start_of_an_existing_step_only_starts_it_and_keeps_its_input()
+    {
+        var run = await CreateStartedRunAsync();
+        var step = await CreateStepAsync(run.RunId, input: Bytes("original"));
+        var result = await AppendAsync(run.RunId, new StepStarted { StepName = "other", Input = Bytes("ignored") }, step.StepId);
+
+        Assert.Equal(1, result.Step!.Attempt);
+        AssertPayload(Bytes("original"), result.Step.Input);
+        Assert.Equal([EventType.StepCreated, EventType.StepStarted], (await World.Events.ListAsync(new EventQuery(run.RunId) { CorrelationId = step.StepId }, Cancellation)).Data.Select(e => e.EventType));
+    }
+
+    [Fact]
+    public async Task A_lazy_start_is_refused_on_an_ended_run_and_needs_a_name()
+    {
+        var run = await CreateStartedRunAsync();
+        await Assert.ThrowsAnyAsync<WorldValidationException>(() => AppendAsync(run.RunId, new StepStarted { Input = Bytes("x") }, "step_nameless"));
+        await Assert.ThrowsAsync<EntityNotFoundException>(() => AppendAsync(run.RunId, new StepStarted { StepName = "step//x" }, "step_inputless"));
+
+        await AppendAsync(run.RunId, new RunCompleted(Bytes("done")));
+        await Assert.ThrowsAsync<EntityConflictException>(() => AppendAsync(run.RunId, new StepStarted { StepName = "step//x", Input = Bytes("x") }, "step_late"));
+        Assert.Equal(EventType.RunCompleted, (await ReadLogAsync(run.RunId))[^1].EventType);
+    }
+
+    [Fact]
+    public async Task Racing_lazy_starts_of_one_step_create_it_once()
+    {
+        var run = await CreateStartedRunAsync();
+        var outcomes = await RaceAsync(8, i => AppendAsync(run.RunId, new StepStarted { StepName = "step//race", Input = Bytes($"{i}") }, "step_race"));
+
+        Assert.All(outcomes, o => Assert.True(o.Succeeded, o.Error?.ToString()));
+        var events = (await World.Events.ListAsync(new EventQuery(run.RunId) { CorrelationId = "step_race" }, Cancellation)).Data;
+        Assert.Equal(1, events.Count(e => e.EventType == EventType.StepCreated));
+        Assert.Equal(8, events.Count(e => e.EventType == EventType.StepStarted));
+        Assert.Equal(8, (await World.Steps.GetAsync(run.RunId, "step_race", cancellationToken: Cancellation)).Attempt);
+    }
+
+    [Fact]
     public async Task Steps_get_returns_the_stored_step()
     {
         var run = await CreateStartedRunAsync();
