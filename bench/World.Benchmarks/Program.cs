@@ -50,7 +50,8 @@ if (report is null)
 
 foreach (var (name, ratio) in report.Ratios)
 {
-    Console.WriteLine($"  ratio {name}: {ratio:P1}");
+    // A ratio of rates reads as a percentage; a ratio of latencies ("… in raw commits") as a multiple.
+    Console.WriteLine(name.Contains(" in raw ", StringComparison.Ordinal) ? $"  ratio {name}: {ratio:N2}×" : $"  ratio {name}: {ratio:P1}");
 }
 
 if (options.JsonPath is not null)

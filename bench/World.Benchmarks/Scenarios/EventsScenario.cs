@@ -14,25 +14,12 @@ internal static class EventsScenario
     {
         var measurements = new List<Measurement>();
         var ratios = new Dictionary<string, double>();
-        if (backend.Raw is not null)
-        {
-            await using var create = backend.Raw.CreateCommand("CREATE TABLE IF NOT EXISTS bench_raw (id bigserial PRIMARY KEY, run_id text NOT NULL, data bytea NOT NULL)");
-            await create.ExecuteNonQueryAsync().ConfigureAwait(false);
-        }
-
         foreach (var concurrency in options.ConcurrencyOverride is { } c ? [c] : new[] { 1, 16 })
         {
             Measurement? raw = null;
             if (backend.Raw is { } dataSource)
             {
-                raw = await LoadLoop.RunAsync("raw one-row INSERT (baseline)", concurrency, options.Duration, TimeSpan.FromSeconds(2), "commit", async _ =>
-                {
-                    await using var insert = dataSource.CreateCommand("INSERT INTO bench_raw (run_id, data) VALUES ($1, $2)");
-                    insert.Parameters.Add(new Npgsql.NpgsqlParameter { Value = "wrun_bench" });
-                    insert.Parameters.Add(new Npgsql.NpgsqlParameter { Value = Payload });
-                    await insert.ExecuteNonQueryAsync().ConfigureAwait(false);
-                    return 1;
-                }).ConfigureAwait(false);
+                raw = await RawBaseline.RunAsync(dataSource, concurrency, options.Duration).ConfigureAwait(false);
                 measurements.Add(raw);
             }
 

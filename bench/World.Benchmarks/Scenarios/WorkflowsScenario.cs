@@ -18,6 +18,12 @@ internal static class WorkflowsScenario
         var ratios = new Dictionary<string, double>();
         foreach (var concurrency in options.ConcurrencyOverride is { } c ? [c] : new[] { 1, 16 })
         {
+            var raw = backend.Raw is { } dataSource ? await RawBaseline.RunAsync(dataSource, concurrency, options.Duration / 2).ConfigureAwait(false) : null;
+            if (raw is not null)
+            {
+                measurements.Add(raw);
+            }
+
             var timings = new StepTimings();
             await using var services = BuildRuntime(backend.World, timings, concurrency);
             var worker = services.GetRequiredService<WorkflowWorker>();
@@ -57,6 +63,15 @@ internal static class WorkflowsScenario
             foreach (var measurement in measurements.TakeLast(3))
             {
                 Console.WriteLine($"  {measurement.Name,-38} c={concurrency,-3} {measurement.PerSecond,12:N0} {measurement.Unit}/s   p50 {measurement.Latency.P50,8:N3} ms   p95 {measurement.Latency.P95,8:N3} ms   p99 {measurement.Latency.P99,8:N3} ms");
+            }
+
+            if (raw is not null)
+            {
+                var steps = measurements[^3];
+                // steps/s against the machine's commits/s, and the step-to-step p50 in units of one raw commit's p50.
+                var overhead = measurements[^1];
+                ratios[$"steps/s ÷ raw commits/s @c={concurrency}"] = Math.Round(steps.PerSecond / raw.PerSecond, 3);
+                ratios[$"step-to-step p50 in raw commit p50s @c={concurrency}"] = Math.Round(overhead.Latency.P50 / raw.Latency.P50, 2);
             }
         }
 
