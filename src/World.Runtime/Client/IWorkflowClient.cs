@@ -10,6 +10,14 @@ public interface IWorkflowClient
     /// <summary>Starts a run of the workflow registered under <paramref name="workflowName"/>.</summary>
     Task<WorkflowRunHandle<TOutput>> StartAsync<TInput, TOutput>(string workflowName, TInput input, StartWorkflowOptions? options = null, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Starts one run of <typeparamref name="TWorkflow"/> per input with batched writes: the runs are created up to
+    /// 1,000 per write and their invocations enqueued up to 1,000 per write, instead of two writes per run. Returns
+    /// the handles in input order.
+    /// </summary>
+    Task<IReadOnlyList<WorkflowRunHandle<TOutput>>> StartManyAsync<TWorkflow, TInput, TOutput>(IReadOnlyList<TInput> inputs, StartWorkflowOptions? options = null, CancellationToken cancellationToken = default)
+        where TWorkflow : IWorkflow<TInput, TOutput>;
+
     /// <summary>A handle on an existing run.</summary>
     WorkflowRunHandle<TOutput> GetHandle<TOutput>(string runId);
 

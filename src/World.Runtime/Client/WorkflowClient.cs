@@ -49,6 +49,38 @@ public sealed class WorkflowClient : IWorkflowClient
     }
 
     /// <inheritdoc />
+    /// <exception cref="ArgumentException"><paramref name="options"/> names a run id, which cannot be shared by several runs.</exception>
+    public async Task<IReadOnlyList<WorkflowRunHandle<TOutput>>> StartManyAsync<TWorkflow, TInput, TOutput>(IReadOnlyList<TInput> inputs, StartWorkflowOptions? options = null, CancellationToken cancellationToken = default)
+        where TWorkflow : IWorkflow<TInput, TOutput>
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        if (options?.RunId is not null)
+        {
+            throw new ArgumentException("A batch start mints a run id per run; start runs with chosen ids one by one.", nameof(options));
+        }
+
+        var workflowName = WorkflowNames.Of<TWorkflow>();
+        var handles = new List<WorkflowRunHandle<TOutput>>(inputs.Count);
+        foreach (var chunk in inputs.Chunk(Math.Min(Rules.EventRules.MaxRunBatch, Queue.QueueRules.MaxBatch)))
+        {
+            var runs = Array.ConvertAll(chunk, input => new RunCreationRequest(new RunCreated(_engine.Options.DeploymentId, workflowName, Serializer.Serialize(input)) { Attributes = options?.Attributes }));
+            var created = await World.Events.CreateRunsAsync(runs, new CreateEventOptions { ResolveData = ResolveData.None }, cancellationToken).ConfigureAwait(false);
+            var runIds = new string[created.Count];
+            for (var i = 0; i < created.Count; i++)
+            {
+                // Minted ids are fresh; a refusal here is a fault of the World, not a lost race.
+                runIds[i] = created[i].Created ? created[i].RunId : throw created[i].Error!;
+            }
+
+            // A crash between the two writes leaves pending runs without messages; the worker's start-up recovery enqueues them.
+            await _engine.EnqueueManyAsync(runIds, cancellationToken).ConfigureAwait(false);
+            handles.AddRange(runIds.Select(runId => new WorkflowRunHandle<TOutput>(this, runId)));
+        }
+
+        return handles;
+    }
+
+    /// <inheritdoc />
     public WorkflowRunHandle<TOutput> GetHandle<TOutput>(string runId) =>
         new(this, IdValidation.RequireSafeId(runId, nameof(runId)));
 

@@ -40,11 +40,18 @@ internal sealed partial class WorkflowEngine
 
     /// <summary>Makes sure the run has a live invocation message; a coalescing enqueue also wakes a sleeping or running one.</summary>
     public Task EnqueueAsync(string runId, bool wake, CancellationToken cancellationToken) =>
-        World.Queue.EnqueueAsync(
+        World.Queue.EnqueueAsync(Options.QueueName, Encoding.UTF8.GetBytes(runId), InvocationOptions(runId, wake), cancellationToken);
+
+    /// <summary>Enqueues the first invocation of new runs in one batch.</summary>
+    public Task EnqueueManyAsync(IReadOnlyList<string> runIds, CancellationToken cancellationToken) =>
+        World.Queue.EnqueueBatchAsync(
             Options.QueueName,
-            Encoding.UTF8.GetBytes(runId),
-            new EnqueueOptions { IdempotencyKey = runId, Coalesce = wake, MaxAttempts = Options.MaxDeliveries },
+            runIds.Select(runId => new EnqueueRequest(Encoding.UTF8.GetBytes(runId), InvocationOptions(runId, wake: false))).ToArray(),
             cancellationToken);
+
+    // One live message per run: the run id is the idempotency key; a wake-up coalesces into the live message.
+    private EnqueueOptions InvocationOptions(string runId, bool wake) =>
+        new() { IdempotencyKey = runId, Coalesce = wake, MaxAttempts = Options.MaxDeliveries };
 
     public async ValueTask<QueueHandlerResult> HandleAsync(QueueMessage message, CancellationToken cancellationToken)
     {

@@ -105,6 +105,25 @@ public abstract class WorkflowTests : WorldTestBase
     }
 
     [Fact]
+    public async Task A_batch_start_runs_every_workflow_and_keeps_input_order()
+    {
+        await StartRuntimeAsync();
+        var inputs = Enumerable.Range(0, 30).Select(i => new[] { i, 1000 }).ToArray();
+
+        var handles = await Client.StartManyAsync<AdditionWorkflow, int[], int>(inputs, new StartWorkflowOptions { Attributes = new Dictionary<string, string> { ["batch"] = "b1" } }, Cancellation);
+
+        Assert.Equal(30, handles.Count);
+        Assert.Equal(30, handles.Select(h => h.RunId).Distinct().Count());
+        for (var i = 0; i < handles.Count; i++)
+        {
+            Assert.Equal(i + 1000, await ResultAsync(handles[i]));
+            Assert.Equal("b1", (await handles[i].GetRunAsync(Cancellation)).Attributes["batch"]);
+        }
+
+        await Assert.ThrowsAsync<ArgumentException>(() => Client.StartManyAsync<AdditionWorkflow, int[], int>(inputs, new StartWorkflowOptions { RunId = WorldIds.NewRunId(Clock.GetUtcNow()) }, Cancellation));
+    }
+
+    [Fact]
     public async Task A_fan_out_of_110_steps_runs_every_step_body_exactly_once()
     {
         await StartRuntimeAsync();
