@@ -67,8 +67,8 @@ internal static class WorkflowsScenario
 
             if (raw is not null)
             {
-                var steps = measurements[^3];
                 // steps/s against the machine's commits/s, and the step-to-step p50 in units of one raw commit's p50.
+                var steps = measurements[^3];
                 var overhead = measurements[^1];
                 ratios[$"steps/s ÷ raw commits/s @c={concurrency}"] = Math.Round(steps.PerSecond / raw.PerSecond, 3);
                 ratios[$"step-to-step p50 in raw commit p50s @c={concurrency}"] = Math.Round(overhead.Latency.P50 / raw.Latency.P50, 2);

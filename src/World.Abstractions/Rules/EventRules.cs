@@ -142,6 +142,18 @@ public sealed class EventRules
     public static EntityConflictException RunIdTaken(string runId) => new($"Workflow run '{runId}' already exists.");
 
     /// <summary>
+    /// The result of one entry of <see cref="IEventStore.CreateRunsAsync"/> once the backend knows whether its run was
+    /// inserted: the plan's result shaped for the caller, or <see cref="RunIdTaken"/>.
+    /// </summary>
+    public static RunCreationResult RunCreationOutcome(EventPlan plan, bool created, ResolveData resolveData)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        return created
+            ? new RunCreationResult { RunId = plan.RunId, Result = DataResolution.Apply(plan.Result, resolveData) }
+            : new RunCreationResult { RunId = plan.RunId, Error = RunIdTaken(plan.RunId) };
+    }
+
+    /// <summary>
     /// Decides a prepared event against the current state: returns the plan to commit, or the typed rejection.
     /// Pure: the same inputs give the same decision, apart from freshly minted ids.
     /// </summary>

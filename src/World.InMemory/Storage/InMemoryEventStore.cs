@@ -42,10 +42,7 @@ internal sealed class InMemoryEventStore(InMemoryState state) : IEventStore
         var results = new RunCreationResult[plans.Count];
         for (var i = 0; i < plans.Count; i++)
         {
-            var plan = plans[i];
-            results[i] = state.TryAddRun(plan.RunId, RunState.Create(plan))
-                ? new RunCreationResult { RunId = plan.RunId, Result = DataResolution.Apply(WithPreload(plan, plan.Events, options), options.ResolveData) }
-                : new RunCreationResult { RunId = plan.RunId, Error = EventRules.RunIdTaken(plan.RunId) };
+            results[i] = EventRules.RunCreationOutcome(plans[i], state.TryAddRun(plans[i].RunId, RunState.Create(plans[i])), options.ResolveData);
         }
 
         return Task.FromResult<IReadOnlyList<RunCreationResult>>(results);

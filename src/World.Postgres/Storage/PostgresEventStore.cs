@@ -113,10 +113,7 @@ internal sealed partial class PostgresEventStore(PostgresContext context) : IEve
                 }
 
                 await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
-                var plan = plans[order[j]];
-                results[order[j]] = reader.GetInt32(0) == 1
-                    ? new RunCreationResult { RunId = plan.RunId, Result = DataResolution.Apply(WithPreload(plan, plan.Events, options), options.ResolveData) }
-                    : new RunCreationResult { RunId = plan.RunId, Error = EventRules.RunIdTaken(plan.RunId) };
+                results[order[j]] = EventRules.RunCreationOutcome(plans[order[j]], created: reader.GetInt32(0) == 1, options.ResolveData);
             }
         }
         catch (PostgresException exception) when (exception.SqlState == PostgresErrorCodes.ProgramLimitExceeded)

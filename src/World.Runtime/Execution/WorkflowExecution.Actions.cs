@@ -75,34 +75,25 @@ internal sealed partial class WorkflowExecution
 
     private async Task ExecuteStepAsync(StepOperation step)
     {
-        int attempt;
+        if (step.Attempts >= step.Options.MaxAttempts)
+        {
+            // The last attempt started and never finished (its worker died): no attempts are left to run it again.
+            var error = new StructuredError($"Step '{step.Name}' was interrupted during its last attempt ({step.Attempts} of {step.Options.MaxAttempts}).", null, RunErrorCodes.AttemptsExhausted);
+            await AppendAsync(step.Id, new StepFailed(error) { StepName = step.Name }).ConfigureAwait(false);
+            return;
+        }
+
+        // A new step is created by its first start (lazy start: the World writes its step_created in the same commit).
+        var attempt = step.Attempts + 1;
+        var started = await AppendAsync(step.Id, new StepStarted { StepName = step.Name, Attempt = attempt, WorkflowName = WorkflowName, Input = step.Created ? null : step.Input }).ConfigureAwait(false);
+        if (started?.Step is null)
+        {
+            return;
+        }
+
         if (!step.Created)
         {
-            // Lazy start: one write creates the step (a synthetic step_created) and starts its first attempt.
-            attempt = 1;
-            var started = await AppendAsync(step.Id, new StepStarted { StepName = step.Name, Attempt = attempt, WorkflowName = WorkflowName, Input = step.Input }).ConfigureAwait(false);
-            if (started?.Step is null)
-            {
-                return;
-            }
-
             step.CreatedAt = started.Step.CreatedAt;
-        }
-        else
-        {
-            if (step.Attempts >= step.Options.MaxAttempts)
-            {
-                // The last attempt started and never finished (its worker died): no attempts are left to run it again.
-                var error = new StructuredError($"Step '{step.Name}' was interrupted during its last attempt ({step.Attempts} of {step.Options.MaxAttempts}).", null, RunErrorCodes.AttemptsExhausted);
-                await AppendAsync(step.Id, new StepFailed(error) { StepName = step.Name }).ConfigureAwait(false);
-                return;
-            }
-
-            attempt = step.Attempts + 1;
-            if (await AppendAsync(step.Id, new StepStarted { StepName = step.Name, Attempt = attempt, WorkflowName = WorkflowName }).ConfigureAwait(false) is null)
-            {
-                return;
-            }
         }
 
         EventData outcome;
