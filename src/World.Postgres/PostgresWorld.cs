@@ -112,7 +112,7 @@ public sealed class PostgresWorld : IWorld
         {
             return await _migrator.MigrateAsync(cancellationToken).ConfigureAwait(false);
         }
-        catch (NpgsqlException exception) when (PostgresErrors.Translate(exception) is { } typed)
+        catch (NpgsqlException exception) when (PostgresErrors.Translate(exception, _context.DataSource) is { } typed)
         {
             throw typed;
         }
@@ -127,7 +127,7 @@ public sealed class PostgresWorld : IWorld
         {
             return await _migrator.ReadVersionAsync(cancellationToken).ConfigureAwait(false);
         }
-        catch (NpgsqlException exception) when (PostgresErrors.Translate(exception) is { } typed)
+        catch (NpgsqlException exception) when (PostgresErrors.Translate(exception, _context.DataSource) is { } typed)
         {
             throw typed;
         }

@@ -114,7 +114,7 @@ internal sealed class CompletionBatcher : IAsyncDisposable
 #pragma warning restore CA1031
         {
             // Nothing was deleted. Database unreachable or not set up → the typed error; anything else as it is.
-            var error = exception is NpgsqlException npgsql && World.Postgres.Storage.PostgresErrors.Translate(npgsql) is { } typed
+            var error = exception is NpgsqlException npgsql && World.Postgres.Storage.PostgresErrors.Translate(npgsql, _dataSource) is { } typed
                 ? typed
                 : exception;
             foreach (var pending in batch)

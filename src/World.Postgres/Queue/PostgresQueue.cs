@@ -73,7 +73,7 @@ public sealed class PostgresQueue : IWorldQueue, IAsyncDisposable
 
             return results;
         }
-        catch (NpgsqlException exception) when (PostgresErrors.Translate(exception) is { } typed)
+        catch (NpgsqlException exception) when (PostgresErrors.Translate(exception, _context.DataSource) is { } typed)
         {
             throw typed;
         }
@@ -101,14 +101,17 @@ public sealed class PostgresQueue : IWorldQueue, IAsyncDisposable
         QueueRules.ValidateClaim(request);
         var queues = request.QueueNames.Distinct(StringComparer.Ordinal).ToArray();
 
-        // Captured before the clock is read: an enqueue stamped later than this claim's now signals after this point.
-        _signalAtLastClaim[QueueRules.QueueSetKey(queues)] = _context.Notifications.NextSignal(_sql.Channel);
-        var now = Now();
-        var leaseId = Guid.NewGuid().ToString("N");
-        var expiresAt = EventRules.Normalize(now + request.LeaseDuration);
         try
         {
             await using var connection = await _context.DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+
+            // Read once the connection is open, so a slow open (a cold or exhausted pool, a reconnect) does not eat
+            // into the lease. The signal is captured before the clock: an enqueue stamped later than this claim's
+            // now signals after this point.
+            _signalAtLastClaim[QueueRules.QueueSetKey(queues)] = _context.Notifications.NextSignal(_sql.Channel);
+            var now = Now();
+            var leaseId = Guid.NewGuid().ToString("N");
+            var expiresAt = EventRules.Normalize(now + request.LeaseDuration);
 
             // One round trip, one implicit transaction: reclaim expired leases, then lease the best available messages.
             await using var batch = new NpgsqlBatch(connection);
@@ -157,7 +160,7 @@ public sealed class PostgresQueue : IWorldQueue, IAsyncDisposable
                 .Select(static c => c.Message)
                 .ToArray();
         }
-        catch (NpgsqlException exception) when (PostgresErrors.Translate(exception) is { } typed)
+        catch (NpgsqlException exception) when (PostgresErrors.Translate(exception, _context.DataSource) is { } typed)
         {
             throw typed;
         }

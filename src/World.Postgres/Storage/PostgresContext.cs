@@ -66,7 +66,7 @@ internal sealed class PostgresContext(
 
             return rows;
         }
-        catch (NpgsqlException exception) when (PostgresErrors.Translate(exception) is { } typed)
+        catch (NpgsqlException exception) when (PostgresErrors.Translate(exception, DataSource) is { } typed)
         {
             throw typed;
         }
@@ -82,7 +82,7 @@ internal sealed class PostgresContext(
             bind(command.Parameters);
             return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
-        catch (NpgsqlException exception) when (PostgresErrors.Translate(exception) is { } typed)
+        catch (NpgsqlException exception) when (PostgresErrors.Translate(exception, DataSource) is { } typed)
         {
             throw typed;
         }

@@ -49,12 +49,24 @@ internal static class PostgresErrors
     /// (<see cref="WorldTransientException"/> or <see cref="WorldConfigurationException"/>); null for any other
     /// failure, which the caller maps itself or lets through.
     /// </summary>
-    public static WorldException? Translate(NpgsqlException exception) =>
-        IsTransient(exception) ? Transient(exception)
-        : IsConfiguration(exception) ? new WorldConfigurationException(
-            "The PostgreSQL World is not set up for the call: " + Describe(exception) + " Apply the World's migrations (MigrateAsync or MigrateOnStart) and check the role's privileges.",
-            exception)
-        : null;
+    /// <remarks>
+    /// A session opened while the database was read-only stays read-only after the database takes writes again
+    /// (<c>default_transaction_read_only</c> applies at session start), so a read-only refusal also empties the
+    /// data source's pool: the retry then opens a fresh session.
+    /// </remarks>
+    public static WorldException? Translate(NpgsqlException exception, NpgsqlDataSource dataSource)
+    {
+        if (exception is PostgresException { SqlState: PostgresErrorCodes.ReadOnlySqlTransaction })
+        {
+            dataSource.Clear();
+        }
+
+        return IsTransient(exception) ? Transient(exception)
+            : IsConfiguration(exception) ? new WorldConfigurationException(
+                "The PostgreSQL World is not set up for the call: " + Describe(exception) + " Apply the World's migrations (MigrateAsync or MigrateOnStart) and check the role's privileges.",
+                exception)
+            : null;
+    }
 
     /// <summary>Whether the transaction lost a race the caller may settle by deciding again.</summary>
     public static bool IsRetryableRace(PostgresException exception) =>

@@ -64,7 +64,7 @@ internal sealed partial class PostgresEventStore(PostgresContext context) : IEve
             {
                 throw new WorldValidationException($"A value of the {prepared.EventType.ToWireName()} event is too large to store: {exception.MessageText}", "request");
             }
-            catch (NpgsqlException exception) when (PostgresErrors.Translate(exception) is { } typed)
+            catch (NpgsqlException exception) when (PostgresErrors.Translate(exception, context.DataSource) is { } typed)
             {
                 throw typed;
             }
@@ -120,7 +120,7 @@ internal sealed partial class PostgresEventStore(PostgresContext context) : IEve
         {
             throw new WorldValidationException($"A value of a run_created event is too large to store: {exception.MessageText}", "runs");
         }
-        catch (NpgsqlException exception) when (PostgresErrors.Translate(exception) is { } typed)
+        catch (NpgsqlException exception) when (PostgresErrors.Translate(exception, context.DataSource) is { } typed)
         {
             throw typed;
         }

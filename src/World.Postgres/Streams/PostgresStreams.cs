@@ -164,7 +164,7 @@ internal sealed class PostgresStreams(PostgresContext context) : IWorldStreams
             context.Notifications.Signal(_channel);
             return affected;
         }
-        catch (NpgsqlException exception) when (PostgresErrors.Translate(exception) is { } typed)
+        catch (NpgsqlException exception) when (PostgresErrors.Translate(exception, context.DataSource) is { } typed)
         {
             throw typed;
         }

@@ -72,11 +72,21 @@ internal sealed class DeadlockWatchdog : IDisposable
     {
         lock (_gate)
         {
-            // A callback that raced with a disarm and re-arm belongs to an earlier pump: only a pump that has really
-            // run for the whole timeout counts.
-            if (_armed && _clock.GetElapsedTime(_armedAt) >= _timeout)
+            if (!_armed)
+            {
+                return;
+            }
+
+            // Only a pump that has really run for the whole timeout counts: a callback that raced with a disarm and
+            // re-arm belongs to an earlier pump, and timers may fire a little early. Either way, wait the rest.
+            var elapsed = _clock.GetElapsedTime(_armedAt);
+            if (elapsed >= _timeout)
             {
                 _detected.TrySetResult();
+            }
+            else
+            {
+                _timer!.Change(_timeout - elapsed, System.Threading.Timeout.InfiniteTimeSpan);
             }
         }
     }

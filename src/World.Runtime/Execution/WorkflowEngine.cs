@@ -156,12 +156,24 @@ internal sealed partial class WorkflowEngine
             var settled = new List<string>(page.Data.Count);
             foreach (var deadLetter in page.Data)
             {
-                var runId = Encoding.UTF8.GetString(deadLetter.Payload.GetValueOrDefault().Span);
+                // Invocations carry their run id as idempotency key and payload; listings may leave the payload out.
+                var runId = deadLetter.IdempotencyKey
+                    ?? Encoding.UTF8.GetString((await World.Queue.GetDeadLetterAsync(deadLetter.MessageId, cancellationToken).ConfigureAwait(false)).Payload.GetValueOrDefault().Span);
                 var reason = deadLetter.Reason;
-                await FailExhaustedRunAsync(
-                    runId,
-                    new StructuredError($"The run's invocation was dead-lettered after {deadLetter.Failures} failed deliveries: {reason.Message}", reason.Stack, RunErrorCodes.MaxDeliveriesExceeded),
-                    cancellationToken).ConfigureAwait(false);
+                try
+                {
+                    await FailExhaustedRunAsync(
+                        runId,
+                        new StructuredError($"The run's invocation was dead-lettered after {deadLetter.Failures} failed deliveries: {reason.Message}", reason.Stack, RunErrorCodes.MaxDeliveriesExceeded),
+                        cancellationToken).ConfigureAwait(false);
+                }
+                catch (WorldValidationException exception)
+                {
+                    // Not an invocation of this runtime (a message someone else put on its queue): leave it to operators.
+                    LogForeignDeadLetter(Logger, exception, deadLetter.MessageId);
+                    continue;
+                }
+
                 settled.Add(deadLetter.MessageId);
                 failed++;
             }
@@ -320,6 +332,9 @@ internal sealed partial class WorkflowEngine
 
     [LoggerMessage(EventId = 202, Level = LogLevel.Error, Message = "Run {RunId} failed after {Deliveries} failed invocations")]
     private static partial void LogDeliveriesExhausted(ILogger logger, Exception exception, string runId, int deliveries);
+
+    [LoggerMessage(EventId = 207, Level = LogLevel.Warning, Message = "Dead letter {MessageId} on the workflow queue names no run; leaving it for an operator")]
+    private static partial void LogForeignDeadLetter(ILogger logger, Exception exception, string messageId);
 
     [LoggerMessage(EventId = 203, Level = LogLevel.Error, Message = "Run {RunId} failed: {Deliveries} earlier deliveries of its invocation failed or their workers stopped")]
     private static partial void LogDeliveriesSpent(ILogger logger, string runId, int deliveries);

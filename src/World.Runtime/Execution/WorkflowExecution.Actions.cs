@@ -96,6 +96,9 @@ internal sealed partial class WorkflowExecution
             step.CreatedAt = started.Step.CreatedAt;
         }
 
+        // The World's count, not the replay's: an attempt started elsewhere since this invocation read the log counts too.
+        attempt = started.Step.Attempt;
+
         EventData outcome;
         try
         {

@@ -25,15 +25,20 @@ public sealed class WorkflowRuntimeHost : IAsyncDisposable
     /// <summary>The hosted worker.</summary>
     public WorkflowWorker Worker { get; }
 
-    /// <summary>Builds the runtime over <paramref name="world"/> and starts its worker.</summary>
+    /// <summary>
+    /// Builds the runtime over <paramref name="world"/> and starts its worker. <paramref name="registers"/> picks the
+    /// kit workflows it knows (all by default), as an older version of an application would know fewer.
+    /// </summary>
     public static async Task<WorkflowRuntimeHost> StartAsync(
         IWorld world,
         TimeProvider time,
         WorkflowProbe probe,
         Action<WorkflowRuntimeOptions>? configure = null,
         IWorkflowSerializer? serializer = null,
+        Func<Type, bool>? registers = null,
         CancellationToken cancellationToken = default)
     {
+        registers ??= static _ => true;
         var services = new ServiceCollection();
         services.AddSingleton(time);
         services.AddSingleton(probe);
@@ -41,21 +46,23 @@ public sealed class WorkflowRuntimeHost : IAsyncDisposable
         // The World is the test's: registered as an instance, so the container does not dispose it.
         var builder = services.AddWorld();
         services.AddSingleton(world);
+        Register<AdditionWorkflow>(builder, registers);
+        Register<FanOutWorkflow>(builder, registers);
+        Register<HookWorkflow>(builder, registers);
+        Register<NullByteWorkflow>(builder, registers);
+        Register<ErrorsWorkflow>(builder, registers);
+        Register<FailingStepWorkflow>(builder, registers);
+        Register<SleepWorkflow>(builder, registers);
+        Register<CancellableWorkflow>(builder, registers);
+        Register<LineageWorkflow>(builder, registers);
+        Register<ChildFailureWorkflow>(builder, registers);
+        Register<UnregisteredChildWorkflow>(builder, registers);
+        Register<RunawayWorkflow>(builder, registers);
+        Register<DivergingWorkflow>(builder, registers);
+        Register<CrashableWorkflow>(builder, registers);
+        Register<BlockingWorkflow>(builder, registers);
+        Register<ThrowingOnReplayWorkflow>(builder, registers);
         builder
-            .AddWorkflow<AdditionWorkflow>()
-            .AddWorkflow<FanOutWorkflow>()
-            .AddWorkflow<HookWorkflow>()
-            .AddWorkflow<NullByteWorkflow>()
-            .AddWorkflow<ErrorsWorkflow>()
-            .AddWorkflow<FailingStepWorkflow>()
-            .AddWorkflow<SleepWorkflow>()
-            .AddWorkflow<CancellableWorkflow>()
-            .AddWorkflow<LineageWorkflow>()
-            .AddWorkflow<ChildFailureWorkflow>()
-            .AddWorkflow<UnregisteredChildWorkflow>()
-            .AddWorkflow<RunawayWorkflow>()
-            .AddWorkflow<DivergingWorkflow>()
-            .AddWorkflow<CrashableWorkflow>()
             .AddWorkflowRuntime(options =>
             {
                 options.WorkerName = "kit-worker";
@@ -69,6 +76,15 @@ public sealed class WorkflowRuntimeHost : IAsyncDisposable
         var host = new WorkflowRuntimeHost(services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true }));
         await host.Worker.StartAsync(cancellationToken);
         return host;
+    }
+
+    private static void Register<TWorkflow>(World.DependencyInjection.IWorldBuilder builder, Func<Type, bool> registers)
+        where TWorkflow : class
+    {
+        if (registers(typeof(TWorkflow)))
+        {
+            builder.AddWorkflow<TWorkflow>();
+        }
     }
 
     /// <summary>Stops the worker gracefully (idempotent).</summary>

@@ -33,9 +33,9 @@ public abstract class WorkflowTests : WorldTestBase
     }
 
     /// <summary>Starts a runtime (client and worker) over the World under test.</summary>
-    protected async Task<WorkflowRuntimeHost> StartRuntimeAsync(Action<WorkflowRuntimeOptions>? configure = null, IWorkflowSerializer? serializer = null)
+    protected async Task<WorkflowRuntimeHost> StartRuntimeAsync(Action<WorkflowRuntimeOptions>? configure = null, IWorkflowSerializer? serializer = null, Func<Type, bool>? registers = null)
     {
-        var host = await WorkflowRuntimeHost.StartAsync(World, Clock, Probe, configure, serializer, Cancellation);
+        var host = await WorkflowRuntimeHost.StartAsync(World, Clock, Probe, configure, serializer, registers, Cancellation);
         _hosts.Add(host);
         return host;
     }
@@ -374,7 +374,12 @@ public abstract class WorkflowTests : WorldTestBase
     public async Task A_child_that_fails_before_running_still_wakes_its_parent()
     {
         // One invocation at a time: the parent has suspended on the child before the child's invocation can run.
-        await StartRuntimeAsync(options => options.Concurrency = 1);
+        // No worker will ever know the child's workflow: fail it at once instead of waiting for one.
+        await StartRuntimeAsync(options =>
+        {
+            options.Concurrency = 1;
+            options.UnregisteredWorkflowTimeout = TimeSpan.Zero;
+        });
 
         var handle = await Client.StartAsync<UnregisteredChildWorkflow, int, string>(1, cancellationToken: Cancellation);
 
@@ -446,14 +451,113 @@ public abstract class WorkflowTests : WorldTestBase
     }
 
     [Fact]
-    public async Task A_workflow_that_is_not_registered_fails_its_run_with_a_runtime_error()
+    public async Task A_workflow_no_worker_registers_fails_its_run_after_the_unregistered_timeout()
     {
-        await StartRuntimeAsync();
+        await StartRuntimeAsync(options => options.UnregisteredWorkflowTimeout = TimeSpan.FromSeconds(30));
 
         var handle = await Client.StartAsync<int, int>("nobody-registered-this", 1, cancellationToken: Cancellation);
+        await UntilLoggedAsync(handle.RunId, EventType.RunStarted);
+        Assert.Equal(RunStatus.Running, (await handle.GetRunAsync(Cancellation)).Status);
 
-        var failure = await Assert.ThrowsAsync<WorkflowFailedException>(() => ResultAsync(handle));
+        var failure = await Assert.ThrowsAsync<WorkflowFailedException>(() => ResultAfterTimerAsync(handle));
         Assert.Equal(RunErrorCodes.RuntimeError, failure.Error.Code);
+        Assert.Contains("'nobody-registered-this' is not registered", failure.Error.Message, StringComparison.Ordinal);
+        var ended = await handle.GetRunAsync(Cancellation);
+        Assert.True(ended.CompletedAt - ended.StartedAt >= TimeSpan.FromSeconds(30), "the run waited the timeout for a worker that knows it");
+    }
+
+    [Fact]
+    public async Task During_a_rolling_deploy_a_run_of_a_workflow_the_old_worker_lacks_waits_for_a_new_worker()
+    {
+        // The old version knows every workflow but the addition; it sees the run first and must leave it alone.
+        var old = await StartRuntimeAsync(registers: static type => type != typeof(AdditionWorkflow));
+        var handle = await old.Client.StartAsync<AdditionWorkflow, int[], int>([20, 22], cancellationToken: Cancellation);
+        await UntilLoggedAsync(handle.RunId, EventType.RunStarted);
+        Clock.Advance(TimeSpan.FromSeconds(5));
+        await Task.Delay(50, Cancellation);
+        Assert.Equal(RunStatus.Running, (await handle.GetRunAsync(Cancellation)).Status);
+
+        await StartRuntimeAsync();
+
+        Assert.Equal(42, await ResultAfterTimerAsync(handle));
+        Assert.Equal(1, Probe.Executions($"{handle.RunId}/add"));
+    }
+
+    [Fact]
+    public async Task A_run_whose_worker_dies_on_every_delivery_fails_with_max_deliveries_exceeded()
+    {
+        // A client process enqueues the run; "workers" take its invocation and die holding it, twice.
+        var client = await StartRuntimeAsync(options => options.EnableWorker = false);
+        var handle = await client.Client.StartAsync<AdditionWorkflow, int[], int>([1, 2], cancellationToken: Cancellation);
+        var queueName = new WorkflowRuntimeOptions().QueueName;
+        for (var crash = 1; crash <= 2; crash++)
+        {
+            var held = await World.Queue.ClaimAsync(new ClaimRequest([queueName], 1, TimeSpan.FromSeconds(30), $"dying-worker-{crash}"), Cancellation);
+            Assert.Single(held);
+            Clock.Advance(TimeSpan.FromSeconds(31));
+        }
+
+        // A worker allowing two failed deliveries: the run has had them, so it ends instead of crashing a third worker.
+        await StartRuntimeAsync(options => options.MaxDeliveries = 2);
+
+        var failure = await Assert.ThrowsAsync<WorkflowFailedException>(() => ResultAfterTimerAsync(handle));
+        Assert.Equal(RunErrorCodes.MaxDeliveriesExceeded, failure.Error.Code);
+        Assert.Equal(0, Probe.Executions($"{handle.RunId}/add"));
+        Assert.Empty((await World.Queue.ListDeadLettersAsync(cancellationToken: Cancellation)).Data);
+    }
+
+    [Fact]
+    public async Task A_dead_lettered_invocation_fails_its_run_when_a_worker_starts()
+    {
+        // An older version enqueued the invocation with a budget of one attempt, and its worker failed it: the queue
+        // dead-lettered it behind the runtime's back, leaving the run without anything to move it.
+        var run = await CreateRunAsync("addition", Bytes("[1,2]"));
+        var queueName = new WorkflowRuntimeOptions().QueueName;
+        await World.Queue.EnqueueAsync(queueName, Bytes(run.RunId), new EnqueueOptions { IdempotencyKey = run.RunId, MaxAttempts = 1 }, Cancellation);
+        var held = Assert.Single(await World.Queue.ClaimAsync(new ClaimRequest([queueName], 1, TimeSpan.FromSeconds(30), "old-worker"), Cancellation));
+        Assert.Equal(FailureOutcome.DeadLettered, await World.Queue.FailAsync(held.Lease, new QueueFailure(new StructuredError("the old worker crashed"), TimeSpan.Zero), Cancellation));
+
+        var host = await StartRuntimeAsync();
+
+        var failure = await Assert.ThrowsAsync<WorkflowFailedException>(() => ResultAsync(host.Client.GetHandle<int>(run.RunId)));
+        Assert.Equal(RunErrorCodes.MaxDeliveriesExceeded, failure.Error.Code);
+        Assert.Contains("the old worker crashed", failure.Error.Message, StringComparison.Ordinal);
+        Assert.Empty((await World.Queue.ListDeadLettersAsync(cancellationToken: Cancellation)).Data);
+        Assert.Equal(0, Probe.Executions($"{run.RunId}/add"));
+    }
+
+    [Fact]
+    public async Task Workflow_code_that_blocks_is_detected_as_a_deadlock_and_its_run_ends()
+    {
+        await StartRuntimeAsync(options =>
+        {
+            options.DeadlockTimeout = TimeSpan.FromMilliseconds(200);
+            options.MaxDeliveries = 1;
+        });
+
+        var handle = await Client.StartAsync<BlockingWorkflow, int, int>(5, cancellationToken: Cancellation);
+
+        var failure = await Assert.ThrowsAsync<WorkflowFailedException>(() => ResultAfterTimerAsync(handle));
+        Assert.Equal(RunErrorCodes.MaxDeliveriesExceeded, failure.Error.Code);
+        Assert.Contains("did not yield within 0.2 s", failure.Error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(EventType.StepCreated, await ReadLogTypesAsync(handle.RunId));
+    }
+
+    [Fact]
+    public async Task An_exception_thrown_by_workflow_code_on_replay_is_reported_as_itself_not_as_divergence()
+    {
+        var first = await StartRuntimeAsync();
+        var handle = await first.Client.StartAsync<ThrowingOnReplayWorkflow, int, int>(7, cancellationToken: Cancellation);
+        await UntilLoggedAsync(handle.RunId, EventType.WaitCreated);
+        await first.StopAsync();
+
+        Probe.Flipped = true;
+        await StartRuntimeAsync();
+        Clock.Advance(TimeSpan.FromMinutes(1));
+
+        var failure = await Assert.ThrowsAsync<WorkflowFailedException>(() => ResultAfterTimerAsync(handle));
+        Assert.Equal(RunErrorCodes.UserError, failure.Error.Code);
+        Assert.Contains("The new code refuses input 7.", failure.Error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
