@@ -80,3 +80,8 @@ public sealed class InMemoryHostileInputTests : HostileInputTests
 {
     protected override ValueTask<IWorld> CreateWorldAsync(TimeProvider timeProvider) => new(new InMemoryWorld(timeProvider: timeProvider));
 }
+
+public sealed class InMemoryBackendParityTests : BackendParityTests
+{
+    protected override ValueTask<IWorld> CreateWorldAsync(TimeProvider timeProvider) => new(new InMemoryWorld(timeProvider: timeProvider));
+}

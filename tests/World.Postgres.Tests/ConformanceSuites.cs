@@ -80,3 +80,8 @@ public sealed class PostgresHostileInputTests(PostgresFixture postgres) : Hostil
 {
     protected override ValueTask<IWorld> CreateWorldAsync(TimeProvider timeProvider) => new(postgres.CreateWorld(timeProvider));
 }
+
+public sealed class PostgresBackendParityTests(PostgresFixture postgres) : BackendParityTests
+{
+    protected override ValueTask<IWorld> CreateWorldAsync(TimeProvider timeProvider) => new(postgres.CreateWorld(timeProvider));
+}
