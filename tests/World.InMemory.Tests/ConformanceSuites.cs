@@ -80,3 +80,13 @@ public sealed class InMemoryQueueProcessorFaultTests : QueueProcessorFaultTests
 {
     protected override ValueTask<IWorld> CreateWorldAsync(TimeProvider timeProvider) => new(new InMemoryWorld(timeProvider: timeProvider));
 }
+
+public sealed class InMemoryHostileInputTests : HostileInputTests
+{
+    protected override ValueTask<IWorld> CreateWorldAsync(TimeProvider timeProvider) => new(new InMemoryWorld(timeProvider: timeProvider));
+}
+
+public sealed class InMemoryBackendParityTests : BackendParityTests
+{
+    protected override ValueTask<IWorld> CreateWorldAsync(TimeProvider timeProvider) => new(new InMemoryWorld(timeProvider: timeProvider));
+}

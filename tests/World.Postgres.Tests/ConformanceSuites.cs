@@ -80,3 +80,13 @@ public sealed class PostgresWorkflowTests(PostgresFixture postgres) : World.Test
 {
     protected override ValueTask<IWorld> CreateWorldAsync(TimeProvider timeProvider) => new(postgres.CreateWorld(timeProvider));
 }
+
+public sealed class PostgresHostileInputTests(PostgresFixture postgres) : HostileInputTests
+{
+    protected override ValueTask<IWorld> CreateWorldAsync(TimeProvider timeProvider) => new(postgres.CreateWorld(timeProvider));
+}
+
+public sealed class PostgresBackendParityTests(PostgresFixture postgres) : BackendParityTests
+{
+    protected override ValueTask<IWorld> CreateWorldAsync(TimeProvider timeProvider) => new(postgres.CreateWorld(timeProvider));
+}

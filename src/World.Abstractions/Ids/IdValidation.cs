@@ -9,8 +9,14 @@ public static class IdValidation
     /// <summary>The longest id accepted.</summary>
     public const int MaxIdLength = 256;
 
-    /// <summary>The longest name (workflow, step, deployment) or token accepted.</summary>
-    public const int MaxNameLength = 1024;
+    /// <summary>
+    /// The longest name (workflow, step, deployment, queue, stream, owner), token or idempotency key, in UTF-8 bytes:
+    /// bytes, not characters, so that every name within the limit fits a PostgreSQL btree index row.
+    /// </summary>
+    public const int MaxNameBytes = 1024;
+
+    /// <summary>The longest key (attribute, header, execution-context key), in UTF-8 bytes.</summary>
+    public const int MaxKeyBytes = 256;
 
     /// <summary>How far in the past a client-supplied run id's timestamp may be.</summary>
     public static readonly TimeSpan ClientRunIdMaxAge = TimeSpan.FromHours(24);
@@ -73,20 +79,23 @@ public static class IdValidation
         return id;
     }
 
-    /// <summary>Throws unless <paramref name="value"/> is a non-empty name without control characters, at most <see cref="MaxNameLength"/> long.</summary>
-    /// <exception cref="WorldValidationException">The name is missing, too long, or has a control character.</exception>
-    public static string RequireName(string? value, string field)
+    /// <summary>
+    /// Throws unless <paramref name="value"/> is a name: 1 to <see cref="MaxNameBytes"/> UTF-8 bytes of well-formed
+    /// Unicode without control characters (so no NUL).
+    /// </summary>
+    /// <exception cref="WorldValidationException">The name is missing, too long, not valid Unicode, or has a control character.</exception>
+    public static string RequireName(string? value, string field) => RequireKey(value, field, MaxNameBytes);
+
+    /// <summary>Throws unless <paramref name="value"/> is 1 to <paramref name="maxBytes"/> UTF-8 bytes of well-formed Unicode without control characters.</summary>
+    /// <exception cref="WorldValidationException">The value is missing, too long, not valid Unicode, or has a control character.</exception>
+    public static string RequireKey(string? value, string field, int maxBytes)
     {
         if (string.IsNullOrEmpty(value))
         {
             throw new WorldValidationException($"{field} is required.", field);
         }
 
-        if (value.Length > MaxNameLength)
-        {
-            throw new WorldValidationException($"{field} must be at most {MaxNameLength} characters.", field);
-        }
-
+        TextRules.RequireWellFormed(value, field);
         foreach (var c in value)
         {
             if (char.IsControl(c))
@@ -95,8 +104,17 @@ public static class IdValidation
             }
         }
 
+        var bytes = TextRules.Utf8Length(value);
+        if (bytes > maxBytes)
+        {
+            throw new WorldValidationException($"{field} must be at most {maxBytes} UTF-8 bytes, got {bytes}.", field);
+        }
+
         return value;
     }
+
+    /// <summary>Validates an optional name: null passes, anything else must satisfy <see cref="RequireName"/>.</summary>
+    public static string? OptionalName(string? value, string field) => value is null ? null : RequireName(value, field);
 
     /// <summary>
     /// Validates a client-supplied run id: <c>wrun_</c> + a ULID whose timestamp lies within 24 h before and 5 min

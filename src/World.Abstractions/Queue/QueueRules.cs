@@ -174,6 +174,36 @@ public static class QueueRules
         IdValidation.RequireSafeId(lease.LeaseId, "leaseId");
     }
 
+    /// <summary>Validates a failure reported for a delivery: an error with a message, well-formed text, a valid retry delay.</summary>
+    /// <exception cref="WorldException">The failure is missing or invalid.</exception>
+    public static void ValidateFailure(QueueFailure failure)
+    {
+        if (failure is null)
+        {
+            throw new WorldValidationException("A failure with an error message is required.", "failure");
+        }
+
+        EventRules.ValidateError(failure.Error, "failure.error", MaxPayloadBytes);
+        RequireDelay(failure.RetryDelay, "failure.retryDelay");
+    }
+
+    /// <summary>Validates the queue names and timeout of <see cref="IWorldQueue.WaitForMessagesAsync"/>.</summary>
+    /// <exception cref="WorldValidationException">A name or the timeout is invalid.</exception>
+    public static void ValidateWait(IReadOnlyCollection<string> queueNames, TimeSpan timeout)
+    {
+        if (queueNames is null || queueNames.Count == 0)
+        {
+            throw new WorldValidationException("A wait names at least one queue.", "queueNames");
+        }
+
+        foreach (var name in queueNames)
+        {
+            IdValidation.RequireName(name, "queueNames");
+        }
+
+        RequireDelay(timeout, "timeout");
+    }
+
     /// <summary>Validates a delay: not negative, at most <see cref="MaxDelay"/>.</summary>
     public static TimeSpan RequireDelay(TimeSpan delay, string field) =>
         delay < TimeSpan.Zero || delay > MaxDelay
@@ -201,10 +231,13 @@ public static class QueueRules
 
         foreach (var (key, value) in headers)
         {
-            if (string.IsNullOrEmpty(key) || key.Length > IdValidation.MaxIdLength || value is null || value.Length > IdValidation.MaxNameLength * 8)
+            IdValidation.RequireKey(key, "headers", IdValidation.MaxKeyBytes);
+            if (value is null)
             {
-                throw new WorldValidationException("Header names must be 1 to 256 characters and values at most 8192 characters.", "headers");
+                throw new WorldValidationException($"The value of header '{key}' is null.", "headers");
             }
+
+            TextRules.RequireText(value, "headers", TextRules.MaxTextBytes);
 
             copy[key] = value;
         }

@@ -5,7 +5,7 @@ namespace World.Rules;
 /// <summary>The limits of run attributes: keys, values, count, reserved keys and total size.</summary>
 public static class AttributeRules
 {
-    /// <summary>The longest key, in characters.</summary>
+    /// <summary>The longest key, in UTF-8 bytes.</summary>
     public const int MaxKeyLength = 256;
 
     /// <summary>The longest value, in UTF-8 bytes.</summary>
@@ -50,9 +50,21 @@ public static class AttributeRules
         var total = 0;
         foreach (var change in changes)
         {
-            if (change is null || string.IsNullOrEmpty(change.Key) || change.Key.Length > MaxKeyLength)
+            if (change is null || string.IsNullOrEmpty(change.Key))
             {
-                throw new AttributeValidationException($"Attribute keys must be 1 to {MaxKeyLength} characters.");
+                throw new AttributeValidationException($"Attribute keys must be 1 to {MaxKeyLength} UTF-8 bytes.");
+            }
+
+            // One text rule for every backend: keys are names (no control characters), values free text (no NUL);
+            // both well-formed Unicode so they have an exact UTF-8 form on every backend.
+            try
+            {
+                IdValidation.RequireKey(change.Key, "key", MaxKeyLength);
+                TextRules.RequireText(change.Value, "value", MaxValueBytes);
+            }
+            catch (WorldValidationException invalid)
+            {
+                throw new AttributeValidationException($"Attribute {invalid.Message}", SafeKey(change.Key));
             }
 
             if (!seen.Add(change.Key))
@@ -79,6 +91,10 @@ public static class AttributeRules
             throw new AttributeValidationException($"The change set is {total} UTF-8 bytes; the limit is {MaxChangeSetBytes}.");
         }
     }
+
+    // A key that failed validation is not echoed into the field name when it is not itself a valid key.
+    private static string? SafeKey(string key) =>
+        TextRules.IsWellFormed(key) && !key.Any(char.IsControl) && Encoding.UTF8.GetByteCount(key) <= MaxKeyLength ? key : null;
 
     /// <summary>Merges changes into the current attributes: a value upserts, null deletes, other keys are kept.</summary>
     /// <exception cref="AttributeValidationException">The merged map would exceed <see cref="MaxKeys"/>.</exception>

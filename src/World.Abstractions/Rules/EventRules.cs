@@ -21,7 +21,8 @@ public sealed class EventRules
     /// <summary>The most runs one <see cref="IEventStore.CreateRunsAsync"/> call may create.</summary>
     public const int MaxRunBatch = 1000;
 
-    private const int MaxCancelReasonLength = 512;
+    /// <summary>The longest cancel reason, in UTF-8 bytes.</summary>
+    public const int MaxCancelReasonBytes = 512;
     private const int MaxExecutionContextEntries = 256;
 
     private readonly EventRulesOptions _options;
@@ -211,16 +212,8 @@ public sealed class EventRules
                 AttributeRules.ValidateInitial(created.Attributes, created.AllowReservedAttributes);
                 break;
             case RunStarted started:
-                if (started.DeploymentId is not null)
-                {
-                    IdValidation.RequireName(started.DeploymentId, "deploymentId");
-                }
-
-                if (started.WorkflowName is not null)
-                {
-                    IdValidation.RequireName(started.WorkflowName, "workflowName");
-                }
-
+                IdValidation.OptionalName(started.DeploymentId, "deploymentId");
+                IdValidation.OptionalName(started.WorkflowName, "workflowName");
                 CheckSize(started.Input, "input");
                 ValidateExecutionContext(started.ExecutionContext);
                 AttributeRules.ValidateInitial(started.Attributes, started.AllowReservedAttributes);
@@ -230,24 +223,42 @@ public sealed class EventRules
                 break;
             case RunFailed failed:
                 RequireError(failed.Error);
+                TextRules.RequireWellFormed(failed.ErrorCode, "errorCode");
                 break;
-            case RunCancelled cancelled when cancelled.CancelReason is { Length: > MaxCancelReasonLength }:
-                throw new WorldValidationException($"cancelReason must be at most {MaxCancelReasonLength} characters.", "cancelReason");
+            case RunCancelled cancelled:
+                TextRules.RequireText(cancelled.CancelReason, "cancelReason", MaxCancelReasonBytes);
+                break;
             case AttrSet attrSet:
                 if (attrSet.Writer is null || string.IsNullOrEmpty(attrSet.Writer.Type))
                 {
                     throw new WorldValidationException("attr_set requires a writer.", "writer");
                 }
 
+                IdValidation.RequireKey(attrSet.Writer.Type, "writer.type", IdValidation.MaxKeyBytes);
+                if (attrSet.Writer.StepId is not null)
+                {
+                    IdValidation.RequireSafeId(attrSet.Writer.StepId, "writer.stepId");
+                }
+
                 AttributeRules.ValidateChangeSet(attrSet.Changes, attrSet.AllowReservedAttributes);
                 break;
             case StepCreated stepCreated:
                 IdValidation.RequireName(stepCreated.StepName, "stepName");
+                IdValidation.OptionalName(stepCreated.WorkflowName, "workflowName");
                 RequirePayload(stepCreated.Input, "input");
                 break;
-            case StepStarted { Input: not null } lazyStart:
-                IdValidation.RequireName(lazyStart.StepName, "stepName");
-                CheckSize(lazyStart.Input, "input");
+            case StepStarted started:
+                if (started.Input is not null)
+                {
+                    IdValidation.RequireName(started.StepName, "stepName");
+                }
+                else
+                {
+                    IdValidation.OptionalName(started.StepName, "stepName");
+                }
+
+                IdValidation.OptionalName(started.WorkflowName, "workflowName");
+                CheckSize(started.Input, "input");
                 break;
             case StepCompleted stepCompleted:
                 RequirePayload(stepCompleted.Result, "result");
@@ -264,6 +275,10 @@ public sealed class EventRules
                 break;
             case HookReceived hookReceived:
                 RequirePayload(hookReceived.Payload, "payload");
+                IdValidation.OptionalName(hookReceived.Token, "token");
+                break;
+            case HookDisposed hookDisposed:
+                IdValidation.OptionalName(hookDisposed.Token, "token");
                 break;
             case HookConflict:
                 throw new WorldValidationException("hook_conflict is written by the World only and cannot be created by callers.", "eventType");
@@ -288,17 +303,28 @@ public sealed class EventRules
         }
     }
 
-    private void RequireError(StructuredError? error)
+    private void RequireError(StructuredError? error) => ValidateError(error, "error", _options.MaxPayloadBytes);
+
+    /// <summary>
+    /// Validates a structured error (events and queue failures): a message is required, every text must be
+    /// well-formed Unicode (NUL and other control characters are kept: errors are stored as JSON, which escapes
+    /// them), and the whole error is bounded by <paramref name="maxBytes"/>.
+    /// </summary>
+    /// <exception cref="WorldException">The error is missing, not valid Unicode, or too large.</exception>
+    public static void ValidateError(StructuredError? error, string field, long maxBytes)
     {
         if (error?.Message is null)
         {
-            throw new WorldValidationException("error with a message is required.", "error");
+            throw new WorldValidationException("error with a message is required.", field);
         }
 
+        TextRules.RequireWellFormed(error.Message, field + ".message");
+        TextRules.RequireWellFormed(error.Stack, field + ".stack");
+        TextRules.RequireWellFormed(error.Code, field + ".code");
         long size = (long)error.Message.Length + (error.Stack?.Length ?? 0) + (error.Code?.Length ?? 0);
-        if (size * sizeof(char) > _options.MaxPayloadBytes)
+        if (size * sizeof(char) > maxBytes)
         {
-            throw new PayloadTooLargeException("error", size * sizeof(char), _options.MaxPayloadBytes);
+            throw new PayloadTooLargeException(field, size * sizeof(char), maxBytes);
         }
     }
 
@@ -316,10 +342,13 @@ public sealed class EventRules
 
         foreach (var (key, value) in context)
         {
-            if (string.IsNullOrEmpty(key) || key.Length > IdValidation.MaxIdLength || value is null || value.Length > IdValidation.MaxNameLength * 8)
+            IdValidation.RequireKey(key, "executionContext", IdValidation.MaxKeyBytes);
+            if (value is null)
             {
-                throw new WorldValidationException("executionContext keys must be 1 to 256 characters and values at most 8192 characters.", "executionContext");
+                throw new WorldValidationException("executionContext values must not be null.", "executionContext");
             }
+
+            TextRules.RequireText(value, "executionContext", TextRules.MaxTextBytes);
         }
     }
 
@@ -384,6 +413,8 @@ public sealed class EventRules
                 }
 
                 // Resilient start: create the run exactly as run_created would, with a synthetic run_created ordered first.
+                // Creating a run by this path must refuse every run id run_created refuses (format, age, skew).
+                IdValidation.RequireClientRunId(RunId, now);
                 var created = new RunCreated(data.DeploymentId!, data.WorkflowName!, data.Input)
                 {
                     ExecutionContext = data.ExecutionContext,
@@ -521,7 +552,7 @@ public sealed class EventRules
                 return LazyStepStart(data, input);
             }
 
-            var step = RequireChangeableStep();
+            var step = RequireChangeableStep(finishes: false);
             if (step.RetryAfter is { } retryAt && retryAt > now)
             {
                 throw new TooEarlyException(CorrelationId, retryAt, retryAt - now);
@@ -569,7 +600,7 @@ public sealed class EventRules
 
         private EventPlan FinishStep(EventData data, Func<Step, Step> change)
         {
-            var step = RequireChangeableStep();
+            var step = RequireChangeableStep(finishes: data is StepCompleted or StepFailed);
             return StepPlan(data, change(step) with { UpdatedAt = now });
         }
 
@@ -727,7 +758,12 @@ public sealed class EventRules
             }
         }
 
-        private Step RequireChangeableStep()
+        /// <summary>
+        /// The step a step event changes. On an ended run, only a step that was running may still <em>finish</em>
+        /// (<paramref name="finishes"/>: complete or fail); starting or retrying it would order a transition that is
+        /// not an ending after the run's terminal event (contract §5, "no event after the end").
+        /// </summary>
+        private Step RequireChangeableStep(bool finishes)
         {
             var run = RequireRun();
             var step = snapshot.Step ?? throw new EntityNotFoundException(EntityKind.Step, CorrelationId);
@@ -736,10 +772,14 @@ public sealed class EventRules
                 throw new EntityConflictException($"Step '{CorrelationId}' of workflow run '{RunId}' is already {Describe(step.Status)}.");
             }
 
-            // A step that was running when the run ended may still finish; nothing else may happen on an ended run.
-            if (run.Status.IsTerminal() && step.Status != StepStatus.Running)
+            if (run.Status.IsTerminal() && !(finishes && step.Status == StepStatus.Running))
             {
-                throw new RunExpiredException(RunId, run.Status, $"Workflow run '{RunId}' is {Describe(run.Status)}; step '{CorrelationId}' is not running and cannot change.");
+                throw new RunExpiredException(
+                    RunId,
+                    run.Status,
+                    step.Status == StepStatus.Running
+                        ? $"Workflow run '{RunId}' is {Describe(run.Status)}; its running step '{CorrelationId}' may only complete or fail."
+                        : $"Workflow run '{RunId}' is {Describe(run.Status)}; step '{CorrelationId}' is not running and cannot change.");
             }
 
             return step;

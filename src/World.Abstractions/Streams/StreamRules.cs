@@ -47,20 +47,25 @@ public static class StreamRules
     /// </summary>
     public static int ResolveStart(int startIndex, int chunkCount) => startIndex >= 0 ? startIndex : Math.Max(0, chunkCount + startIndex);
 
-    /// <summary>Decodes a chunk cursor: the index of the next chunk.</summary>
-    public static int DecodeCursor(string? cursor)
+    /// <summary>Decodes a chunk cursor of the stream (<paramref name="runId"/>, <paramref name="name"/>): the index of the next chunk.</summary>
+    /// <exception cref="WorldValidationException">The cursor belongs to another listing or stream, or was altered.</exception>
+    public static int DecodeCursor(string? cursor, string runId, string name)
     {
         if (cursor is null)
         {
             return 0;
         }
 
-        var key = PageCursor.Decode(cursor);
+        var key = PageCursor.Decode(cursor, CursorListing.StreamChunks, Scope(runId, name));
         return key.StartsWith('i') && int.TryParse(key.AsSpan(1), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var index)
             ? index
-            : throw new WorldValidationException("The cursor is not valid for this listing; pass back a cursor returned by the World.", "cursor");
+            : throw new WorldValidationException("The cursor is not valid for this listing; pass back a cursor returned by the same listing.", "cursor");
     }
 
-    /// <summary>Encodes the cursor of the chunk after <paramref name="lastIndex"/>.</summary>
-    public static string EncodeCursor(int lastIndex) => PageCursor.Encode("i" + (lastIndex + 1).ToString(System.Globalization.CultureInfo.InvariantCulture));
+    /// <summary>Encodes the cursor of the chunk after <paramref name="lastIndex"/> of the stream (<paramref name="runId"/>, <paramref name="name"/>).</summary>
+    public static string EncodeCursor(int lastIndex, string runId, string name) =>
+        PageCursor.Encode(CursorListing.StreamChunks, Scope(runId, name), "i" + (lastIndex + 1).ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+    // NUL cannot occur in a validated name, so (run id, NUL, name) identifies one stream.
+    private static string Scope(string runId, string name) => runId + "\0" + name;
 }

@@ -89,7 +89,7 @@ internal sealed class InMemoryQueue(InMemoryState state) : IWorldQueue
             // an availability no later than this claim's now, so it cannot be skipped after its signal was consumed.
             _signalAtLastClaim[QueueRules.QueueSetKey(request.QueueNames)] = _changed.Task;
             var now = Now();
-            ReclaimExpiredLocked(now);
+            ReclaimExpiredLocked(now, request.QueueNames);
             var candidates = new List<QueueEntry>();
             foreach (var queueName in request.QueueNames.Distinct(StringComparer.Ordinal))
             {
@@ -164,12 +164,7 @@ internal sealed class InMemoryQueue(InMemoryState state) : IWorldQueue
 
     public async Task<FailureOutcome> FailAsync(QueueLease lease, QueueFailure failure, CancellationToken cancellationToken = default)
     {
-        if (failure?.Error?.Message is null)
-        {
-            throw new WorldValidationException("A failure with an error message is required.", nameof(failure));
-        }
-
-        QueueRules.RequireDelay(failure.RetryDelay, "retryDelay");
+        QueueRules.ValidateFailure(failure);
         var outcome = FailureOutcome.LeaseLost;
         await Settle(
             lease,
@@ -185,6 +180,7 @@ internal sealed class InMemoryQueue(InMemoryState state) : IWorldQueue
     public async Task WaitForMessagesAsync(IReadOnlyCollection<string> queueNames, TimeSpan timeout, CancellationToken cancellationToken = default)
     {
         state.ThrowIfDisposed();
+        QueueRules.ValidateWait(queueNames, timeout);
         Task changed;
         lock (_gate)
         {
@@ -201,21 +197,16 @@ internal sealed class InMemoryQueue(InMemoryState state) : IWorldQueue
     {
         cancellationToken.ThrowIfCancellationRequested();
         state.ThrowIfDisposed();
-        query ??= new DeadLetterQuery();
-        if (query.QueueName is not null)
-        {
-            IdValidation.RequireName(query.QueueName, "queueName");
-        }
-
+        (query, var page) = ReadRules.ValidateDeadLetterQuery(query);
         lock (_gate)
         {
             var source = _deadLetters.Values.Where(letter => query.QueueName is null || letter.QueueName == query.QueueName).ToList();
             return Task.FromResult(ListPaging.Paginate(
                 source,
                 static letter => letter.MessageId,
-                query.Page,
-                DeadLetterQuery.DefaultLimit,
-                SortOrder.Ascending,
+                page,
+                CursorListing.DeadLetters,
+                query.QueueName ?? PageCursor.Unscoped,
                 static letter => letter with { Payload = null }));
         }
     }
@@ -285,6 +276,7 @@ internal sealed class InMemoryQueue(InMemoryState state) : IWorldQueue
             IdValidation.RequireName(queueName, nameof(queueName));
         }
 
+        ReadRules.ValidateMessageIds(messageIds);
         lock (_gate)
         {
             var doomed = _deadLetters.Values
@@ -314,9 +306,17 @@ internal sealed class InMemoryQueue(InMemoryState state) : IWorldQueue
         }
     }
 
-    private void ReclaimExpiredLocked(DateTimeOffset now)
+    /// <summary>
+    /// Reclaims every expired lease of the claimed queues, however many there are; leases of other queues wait for a
+    /// claim on their own queue, as on every backend (until then their holder may still settle them).
+    /// </summary>
+    private void ReclaimExpiredLocked(DateTimeOffset now, IReadOnlyCollection<string> queueNames)
     {
-        while (_leased.Min is { } entry && entry.LeaseExpiresAt <= now)
+        var expired = _leased
+            .TakeWhile(entry => entry.LeaseExpiresAt <= now)
+            .Where(entry => queueNames.Contains(entry.Message.QueueName, StringComparer.Ordinal))
+            .ToList();
+        foreach (var entry in expired)
         {
             RecordFailureLocked(entry, QueueRules.LeaseExpired, now, now);
         }

@@ -54,6 +54,7 @@ internal sealed class InMemoryEventStore(InMemoryState state) : IEventStore
         state.ThrowIfDisposed();
         var run = state.RequireRun(IdValidation.RequireSafeId(runId, nameof(runId)));
         IdValidation.RequireSafeId(eventId, nameof(eventId));
+        var mode = ReadRules.Resolve(options);
         lock (run.Gate)
         {
             var events = run.Events;
@@ -63,7 +64,7 @@ internal sealed class InMemoryEventStore(InMemoryState state) : IEventStore
                 throw new EntityNotFoundException(EntityKind.Event, eventId);
             }
 
-            return Task.FromResult(DataResolution.Apply(events[index], (options ?? ReadOptions.Default).ResolveData));
+            return Task.FromResult(DataResolution.Apply(events[index], mode));
         }
     }
 
@@ -71,21 +72,11 @@ internal sealed class InMemoryEventStore(InMemoryState state) : IEventStore
     {
         cancellationToken.ThrowIfCancellationRequested();
         state.ThrowIfDisposed();
-        if (query is null)
-        {
-            throw new WorldValidationException("An event query with a runId is required.", nameof(query));
-        }
-
-        var runId = IdValidation.RequireSafeId(query.RunId, "runId");
-        if (query.CorrelationId is not null)
-        {
-            IdValidation.RequireSafeId(query.CorrelationId, "correlationId");
-        }
-
+        var (runId, page) = ReadRules.ValidateEventQuery(query);
         var run = state.FindRun(runId);
         if (run is null)
         {
-            return Task.FromResult(ListPaging.Empty<WorldEvent>(query.Page, EventQuery.DefaultLimit));
+            return Task.FromResult(new Page<WorldEvent>([], null, false));
         }
 
         lock (run.Gate)
@@ -96,9 +87,9 @@ internal sealed class InMemoryEventStore(InMemoryState state) : IEventStore
             return Task.FromResult(ListPaging.Paginate(
                 source,
                 static e => e.EventId,
-                query.Page,
-                EventQuery.DefaultLimit,
-                SortOrder.Ascending,
+                page,
+                CursorListing.Events,
+                runId,
                 e => DataResolution.Apply(e, query.ResolveData)));
         }
     }
@@ -153,7 +144,7 @@ internal sealed class InMemoryEventStore(InMemoryState state) : IEventStore
         return plan.Result with
         {
             Events = events,
-            Cursor = events.Length == 0 ? null : PageCursor.Encode(events[^1].EventId),
+            Cursor = events.Length == 0 ? null : PageCursor.Encode(CursorListing.Events, plan.RunId, events[^1].EventId),
             HasMore = false,
         };
     }

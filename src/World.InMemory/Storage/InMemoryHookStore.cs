@@ -8,8 +8,9 @@ internal sealed class InMemoryHookStore(InMemoryState state) : IHookStore
         cancellationToken.ThrowIfCancellationRequested();
         state.ThrowIfDisposed();
         IdValidation.RequireSafeId(hookId, nameof(hookId));
+        var mode = ReadRules.Resolve(options);
         var entry = state.Hooks.FindById(hookId).FirstOrDefault(IsLive) ?? throw new HookNotFoundException(hookId);
-        return Task.FromResult(Rules.DataResolution.Apply(entry.Hook, (options ?? ReadOptions.Default).ResolveData));
+        return Task.FromResult(Rules.DataResolution.Apply(entry.Hook, mode));
     }
 
     public Task<Hook> GetByTokenAsync(string token, ReadOptions? options = null, CancellationToken cancellationToken = default)
@@ -17,24 +18,25 @@ internal sealed class InMemoryHookStore(InMemoryState state) : IHookStore
         cancellationToken.ThrowIfCancellationRequested();
         state.ThrowIfDisposed();
         IdValidation.RequireName(token, nameof(token));
+        var mode = ReadRules.Resolve(options);
         var entry = state.Hooks.FindByToken(token);
         if (entry is null || !IsLive(entry))
         {
             throw new HookNotFoundException(token, byToken: true);
         }
 
-        return Task.FromResult(Rules.DataResolution.Apply(entry.Hook, (options ?? ReadOptions.Default).ResolveData));
+        return Task.FromResult(Rules.DataResolution.Apply(entry.Hook, mode));
     }
 
     public Task<Page<Hook>> ListAsync(HookQuery? query = null, CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
         state.ThrowIfDisposed();
-        query ??= new HookQuery();
+        (query, var page) = ReadRules.ValidateHookQuery(query);
         List<HookEntry> entries;
         if (query.RunId is not null)
         {
-            var run = state.FindRun(IdValidation.RequireSafeId(query.RunId, "runId"));
+            var run = state.FindRun(query.RunId);
             if (run is null)
             {
                 entries = [];
@@ -56,9 +58,9 @@ internal sealed class InMemoryHookStore(InMemoryState state) : IHookStore
         return Task.FromResult(ListPaging.Paginate(
             entries,
             static entry => entry.SortKey,
-            query.Page,
-            HookQuery.DefaultLimit,
-            SortOrder.Ascending,
+            page,
+            CursorListing.Hooks,
+            query.RunId ?? PageCursor.Unscoped,
             entry => Rules.DataResolution.Apply(entry.Hook, query.ResolveData)));
     }
 

@@ -3,35 +3,24 @@ namespace World.InMemory.Storage;
 /// <summary>Run reads. Runs are immutable records swapped atomically, so reads take no lock.</summary>
 internal sealed class InMemoryRunStore(InMemoryState state) : IRunStore
 {
-    private const int MaxGetMany = 1000;
-
     public Task<WorkflowRun> GetAsync(string runId, ReadOptions? options = null, CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
         state.ThrowIfDisposed();
         var run = state.RequireRun(IdValidation.RequireSafeId(runId, nameof(runId)));
-        return Task.FromResult(Rules.DataResolution.Apply(run.Run, (options ?? ReadOptions.Default).ResolveData));
+        return Task.FromResult(Rules.DataResolution.Apply(run.Run, ReadRules.Resolve(options)));
     }
 
     public Task<IReadOnlyList<WorkflowRun?>> GetManyAsync(IReadOnlyList<string> runIds, ReadOptions? options = null, CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
         state.ThrowIfDisposed();
-        if (runIds is null)
-        {
-            throw new WorldValidationException("runIds is required.", nameof(runIds));
-        }
-
-        if (runIds.Count > MaxGetMany)
-        {
-            throw new WorldValidationException($"At most {MaxGetMany} run ids may be read at once; got {runIds.Count}.", nameof(runIds));
-        }
-
-        var mode = (options ?? ReadOptions.Default).ResolveData;
+        ReadRules.ValidateRunIds(runIds);
+        var mode = ReadRules.Resolve(options);
         var runs = new WorkflowRun?[runIds.Count];
         for (var i = 0; i < runIds.Count; i++)
         {
-            var run = state.FindRun(IdValidation.RequireSafeId(runIds[i], $"runIds[{i}]"));
+            var run = state.FindRun(runIds[i]);
             runs[i] = run is null ? null : Rules.DataResolution.Apply(run.Run, mode);
         }
 
@@ -43,18 +32,16 @@ internal sealed class InMemoryRunStore(InMemoryState state) : IRunStore
         cancellationToken.ThrowIfCancellationRequested();
         state.ThrowIfDisposed();
         query ??= new RunQuery();
-        var limit = PageCursor.ResolveLimit(query.Page.Limit, RunQuery.DefaultLimit);
-        var cursor = PageCursor.DecodeOrNull(query.Page.Cursor);
-        var order = query.Page.SortOrder ?? SortOrder.Descending;
+        var page = ReadRules.ValidateRunQuery(query);
         if (query.Statuses is { Count: 0 })
         {
             return Task.FromResult(new Page<WorkflowRun>([], null, false));
         }
 
         var statuses = query.Statuses?.ToHashSet();
-        var ids = state.RunIdsAfter(cursor, order, Matches, limit + 1);
-        var runs = ids.Take(limit).Select(id => Rules.DataResolution.Apply(state.FindRun(id)!.Run, query.ResolveData)).ToList();
-        return Task.FromResult(new Page<WorkflowRun>(runs, runs.Count == 0 ? null : PageCursor.Encode(runs[^1].RunId), ids.Count > limit));
+        var ids = state.RunIdsAfter(page.After, page.Order, Matches, page.Limit + 1);
+        var runs = ids.Take(page.Limit).Select(id => Rules.DataResolution.Apply(state.FindRun(id)!.Run, query.ResolveData)).ToList();
+        return Task.FromResult(new Page<WorkflowRun>(runs, runs.Count == 0 ? null : PageCursor.Encode(CursorListing.Runs, PageCursor.Unscoped, runs[^1].RunId), ids.Count > page.Limit));
 
         bool Matches(string runId)
         {
@@ -67,11 +54,8 @@ internal sealed class InMemoryRunStore(InMemoryState state) : IRunStore
     public async Task<WorkflowRun> WaitForTerminalStatusAsync(string runId, TimeSpan timeout, ReadOptions? options = null, CancellationToken cancellationToken = default)
     {
         state.ThrowIfDisposed();
-        if (timeout < TimeSpan.Zero)
-        {
-            throw new WorldValidationException("timeout must not be negative.", nameof(timeout));
-        }
-
+        ReadRules.RequireTimeout(timeout);
+        var mode = ReadRules.Resolve(options);
         var run = state.RequireRun(IdValidation.RequireSafeId(runId, nameof(runId)));
         if (!run.Run.Status.IsTerminal() && timeout > TimeSpan.Zero)
         {
@@ -82,6 +66,6 @@ internal sealed class InMemoryRunStore(InMemoryState state) : IRunStore
             cancellationToken.ThrowIfCancellationRequested();
         }
 
-        return Rules.DataResolution.Apply(run.Run, (options ?? ReadOptions.Default).ResolveData);
+        return Rules.DataResolution.Apply(run.Run, mode);
     }
 }

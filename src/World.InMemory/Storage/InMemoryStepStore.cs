@@ -9,11 +9,12 @@ internal sealed class InMemoryStepStore(InMemoryState state) : IStepStore
         state.ThrowIfDisposed();
         IdValidation.RequireSafeId(runId, nameof(runId));
         IdValidation.RequireSafeId(stepId, nameof(stepId));
+        var mode = ReadRules.Resolve(options);
         var run = state.FindRun(runId) ?? throw new EntityNotFoundException(EntityKind.Step, stepId);
         lock (run.Gate)
         {
             var step = run.FindStep(stepId) ?? throw new EntityNotFoundException(EntityKind.Step, stepId);
-            return Task.FromResult(Rules.DataResolution.Apply(step, (options ?? ReadOptions.Default).ResolveData));
+            return Task.FromResult(Rules.DataResolution.Apply(step, mode));
         }
     }
 
@@ -21,15 +22,11 @@ internal sealed class InMemoryStepStore(InMemoryState state) : IStepStore
     {
         cancellationToken.ThrowIfCancellationRequested();
         state.ThrowIfDisposed();
-        if (query is null)
-        {
-            throw new WorldValidationException("A step query with a runId is required.", nameof(query));
-        }
-
-        var run = state.FindRun(IdValidation.RequireSafeId(query.RunId, "runId"));
+        var (runId, page) = ReadRules.ValidateStepQuery(query);
+        var run = state.FindRun(runId);
         if (run is null)
         {
-            return Task.FromResult(ListPaging.Empty<Step>(query.Page, StepQuery.DefaultLimit));
+            return Task.FromResult(new Page<Step>([], null, false));
         }
 
         lock (run.Gate)
@@ -37,9 +34,9 @@ internal sealed class InMemoryStepStore(InMemoryState state) : IStepStore
             return Task.FromResult(ListPaging.Paginate(
                 run.StepsInCreationOrder,
                 static entry => entry.SortKey,
-                query.Page,
-                StepQuery.DefaultLimit,
-                SortOrder.Descending,
+                page,
+                CursorListing.Steps,
+                runId,
                 entry => Rules.DataResolution.Apply(entry.Step, query.ResolveData)));
         }
     }

@@ -3,30 +3,22 @@ namespace World.InMemory.Storage;
 /// <summary>Keyset pagination over a list already sorted ascending by a unique key.</summary>
 internal static class ListPaging
 {
-    /// <summary>An empty page for a listing with no source (an unknown run), after validating the paging arguments like any other.</summary>
-    public static Page<T> Empty<T>(PageRequest page, int defaultLimit)
-    {
-        PageCursor.ResolveLimit(page.Limit, defaultLimit);
-        PageCursor.DecodeOrNull(page.Cursor);
-        return new Page<T>([], null, false);
-    }
-
+    /// <summary>One page of a listing whose request was validated by <see cref="ReadRules"/>; the cursor is bound to the listing and scope.</summary>
     public static Page<TResult> Paginate<T, TResult>(
         IReadOnlyList<T> ascending,
         Func<T, string> keyOf,
-        PageRequest page,
-        int defaultLimit,
-        SortOrder defaultOrder,
+        ResolvedPage page,
+        CursorListing listing,
+        string scope,
         Func<T, TResult> project)
     {
-        var limit = PageCursor.ResolveLimit(page.Limit, defaultLimit);
-        var after = PageCursor.DecodeOrNull(page.Cursor);
-        var order = page.SortOrder ?? defaultOrder;
+        var limit = page.Limit;
+        var after = page.After;
 
         var items = new List<TResult>(Math.Min(limit, ascending.Count));
         string? lastKey = null;
         var hasMore = false;
-        if (order == SortOrder.Ascending)
+        if (page.Ascending)
         {
             for (var i = after is null ? 0 : LowerBound(ascending, keyOf, after, strictly: true); i < ascending.Count; i++)
             {
@@ -55,13 +47,9 @@ internal static class ListPaging
             }
         }
 
-        return new Page<TResult>(items, lastKey is null ? null : PageCursor.Encode(lastKey), hasMore);
+        return new Page<TResult>(items, lastKey is null ? null : PageCursor.Encode(listing, scope, lastKey), hasMore);
     }
 
-    /// <summary>
-    /// The index of the first item whose key is greater than (<paramref name="strictly"/>) or at least
-    /// <paramref name="key"/>; <c>Count</c> when there is none.
-    /// </summary>
     public static int LowerBound<T>(IReadOnlyList<T> ascending, Func<T, string> keyOf, string key, bool strictly)
     {
         int low = 0, high = ascending.Count;

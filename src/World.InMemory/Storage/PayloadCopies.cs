@@ -1,8 +1,9 @@
 namespace World.InMemory.Storage;
 
 /// <summary>
-/// Detaches request payloads from the caller's buffers. A database copies bytes on write by nature; an in-memory
-/// store must do it explicitly, or a caller reusing its buffer would rewrite history.
+/// Detaches a request from everything the caller still owns: payload buffers, dictionaries and lists. A database
+/// copies on write by nature; an in-memory store must do it explicitly, or a caller reusing its buffer, dictionary or
+/// list would rewrite stored history.
 /// </summary>
 internal static class PayloadCopies
 {
@@ -14,8 +15,10 @@ internal static class PayloadCopies
 
     private static EventData Detach(EventData data) => data switch
     {
-        RunCreated d => d with { Input = Copy(d.Input) },
-        RunStarted d => d with { Input = Copy(d.Input) },
+        RunCreated d => d with { Input = Copy(d.Input), ExecutionContext = Copy(d.ExecutionContext), Attributes = Copy(d.Attributes) },
+        RunStarted d => d with { Input = Copy(d.Input), ExecutionContext = Copy(d.ExecutionContext), Attributes = Copy(d.Attributes) },
+        StepStarted d => d with { Input = Copy(d.Input) },
+        AttrSet d => d.Changes is null ? d : d with { Changes = [.. d.Changes] },
         RunCompleted d => d with { Output = Copy(d.Output) },
         StepCreated d => d with { Input = Copy(d.Input) },
         StepCompleted d => d with { Result = Copy(d.Result) },
@@ -23,6 +26,23 @@ internal static class PayloadCopies
         HookReceived d => d with { Payload = Copy(d.Payload) },
         _ => data,
     };
+
+    private static System.Collections.ObjectModel.ReadOnlyDictionary<string, string>? Copy(IReadOnlyDictionary<string, string>? map)
+    {
+        if (map is null)
+        {
+            return null;
+        }
+
+        // Indexer assignment, not the copy constructor: a caller's dictionary type may enumerate a key twice.
+        var copy = new Dictionary<string, string>(map.Count, StringComparer.Ordinal);
+        foreach (var (key, value) in map)
+        {
+            copy[key] = value;
+        }
+
+        return copy.AsReadOnly();
+    }
 
     // Beware: `payload?.ToArray()` or `x ? memory : null` turn "absent" into "empty", because a null literal or
     // null byte[] converts implicitly to an empty ReadOnlyMemory<byte>. Keep the nullable type explicit.

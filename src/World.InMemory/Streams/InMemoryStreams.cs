@@ -21,6 +21,12 @@ internal sealed class InMemoryStreams(InMemoryState state) : IWorldStreams
         state.ThrowIfDisposed();
         StreamRules.ValidateStream(runId, name);
         StreamRules.ValidateChunks(chunks);
+        if (chunks.Count == 0)
+        {
+            // Writing nothing changes nothing: no stream is created and a closed stream is not an error (contract §9).
+            return Task.CompletedTask;
+        }
+
         var stream = Stream(runId, name);
         lock (stream.Gate)
         {
@@ -105,7 +111,7 @@ internal sealed class InMemoryStreams(InMemoryState state) : IWorldStreams
         StreamRules.ValidateStream(runId, name);
         page ??= PageRequest.Default;
         var limit = PageCursor.ResolveLimit(page.Limit, StreamRules.DefaultPageSize);
-        var start = StreamRules.DecodeCursor(page.Cursor);
+        var start = StreamRules.DecodeCursor(page.Cursor, runId, name);
         if (!_streams.TryGetValue((runId, name), out var stream))
         {
             return Task.FromResult(new StreamChunkPage([], page.Cursor, false, false));
@@ -122,7 +128,7 @@ internal sealed class InMemoryStreams(InMemoryState state) : IWorldStreams
             }
 
             var end = start + taken;
-            return Task.FromResult(new StreamChunkPage(data, taken == 0 ? page.Cursor : StreamRules.EncodeCursor(end - 1), end < count, stream.Closed && end >= count));
+            return Task.FromResult(new StreamChunkPage(data, taken == 0 ? page.Cursor : StreamRules.EncodeCursor(end - 1, runId, name), end < count, stream.Closed && end >= count));
         }
     }
 
@@ -150,7 +156,7 @@ internal sealed class InMemoryStreams(InMemoryState state) : IWorldStreams
         IReadOnlyList<string> names = _streams
             .Where(pair => pair.Key.RunId == runId && pair.Value.Touched)
             .Select(pair => pair.Key.Name)
-            .Order(StringComparer.Ordinal)
+            .Order(TextRules.Utf8Order)
             .ToList();
         return Task.FromResult(names);
     }

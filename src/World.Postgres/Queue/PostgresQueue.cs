@@ -228,7 +228,7 @@ public sealed class PostgresQueue : IWorldQueue, IAsyncDisposable
     public Task WaitForMessagesAsync(IReadOnlyCollection<string> queueNames, TimeSpan timeout, CancellationToken cancellationToken = default)
     {
         _context.ThrowIfDisposed();
-        QueueRules.RequireDelay(timeout, nameof(timeout));
+        QueueRules.ValidateWait(queueNames, timeout);
         // A wake-up between the consumer's last claim and this wait ends the wait at once instead of being missed.
         _signalAtLastClaim.TryGetValue(QueueRules.QueueSetKey(queueNames), out var sinceClaim);
         return _context.Notifications.WaitAsync(_sql.Channel, timeout, cancellationToken, sinceClaim);
@@ -237,12 +237,7 @@ public sealed class PostgresQueue : IWorldQueue, IAsyncDisposable
     /// <inheritdoc />
     public Task<Page<DeadLetter>> ListDeadLettersAsync(DeadLetterQuery? query = null, CancellationToken cancellationToken = default)
     {
-        query ??= new DeadLetterQuery();
-        if (query.QueueName is not null)
-        {
-            IdValidation.RequireName(query.QueueName, "queueName");
-        }
-
+        (query, var page) = ReadRules.ValidateDeadLetterQuery(query);
         return KeysetPage.ReadAsync(
             _context,
             _sql.ListDeadLetters + (query.QueueName is null ? "true" : "queue_name = $1"),
@@ -254,9 +249,9 @@ public sealed class PostgresQueue : IWorldQueue, IAsyncDisposable
                     parameters.Add(DbValues.Text(query.QueueName));
                 }
             },
-            query.Page,
-            DeadLetterQuery.DefaultLimit,
-            SortOrder.Ascending,
+            page,
+            CursorListing.DeadLetters,
+            query.QueueName ?? PageCursor.Unscoped,
             static reader => (ReadDeadLetter(reader), reader.GetString(0)),
             cancellationToken);
     }
@@ -308,6 +303,7 @@ public sealed class PostgresQueue : IWorldQueue, IAsyncDisposable
             IdValidation.RequireName(queueName, nameof(queueName));
         }
 
+        ReadRules.ValidateMessageIds(messageIds);
         return await _context.ExecuteNonQueryAsync(
             _sql.Purge,
             parameters =>

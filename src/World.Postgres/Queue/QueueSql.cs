@@ -35,12 +35,13 @@ internal sealed class QueueSql
         Notify = $"SELECT pg_notify('{Channel}', $1)";
 
         // Expired leases of the claimed queues return to the queue as failures; a message that thereby spends its
-        // budget moves to the dead letters instead.
+        // budget moves to the dead letters instead. All of them, not a batch: the guarantee is that the next claim on
+        // a queue reclaims its expired leases, so a capped reclaim would leave the rest leased to a dead consumer.
         Reclaim = $"""
             WITH expired AS (
                 SELECT message_id FROM {messages}
                 WHERE queue_name = ANY($1) AND lease_id IS NOT NULL AND lease_expires_at <= $2
-                ORDER BY lease_expires_at LIMIT 100 FOR UPDATE SKIP LOCKED),
+                FOR UPDATE SKIP LOCKED),
             dead AS (
                 DELETE FROM {messages} m USING expired e
                 WHERE m.message_id = e.message_id AND m.failures + 1 >= m.max_attempts

@@ -13,9 +13,9 @@ internal static class KeysetPage
     /// <param name="selectWhere">A SELECT with a WHERE clause, to which the key condition is appended with AND.</param>
     /// <param name="keyColumn">The sort key column, the same value the cursor encodes.</param>
     /// <param name="bind">Adds the parameters that <paramref name="selectWhere"/> uses ($1…).</param>
-    /// <param name="page">The page request.</param>
-    /// <param name="defaultLimit">The listing's default page size.</param>
-    /// <param name="defaultOrder">The listing's default order.</param>
+    /// <param name="page">The page request, validated by <see cref="ReadRules"/>.</param>
+    /// <param name="listing">The listing, which the returned cursor names.</param>
+    /// <param name="scope">The listing's scope (run id, queue name or empty), to which the returned cursor is bound.</param>
     /// <param name="read">Reads an item and its sort key from a row.</param>
     /// <param name="cancellationToken">Cancels the read.</param>
     public static async Task<Page<T>> ReadAsync<T>(
@@ -23,16 +23,15 @@ internal static class KeysetPage
         string selectWhere,
         string keyColumn,
         Action<NpgsqlParameterCollection> bind,
-        PageRequest page,
-        int defaultLimit,
-        SortOrder defaultOrder,
+        ResolvedPage page,
+        CursorListing listing,
+        string scope,
         Func<NpgsqlDataReader, (T Item, string Key)> read,
         CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(page);
-        var limit = PageCursor.ResolveLimit(page.Limit, defaultLimit);
-        var after = PageCursor.DecodeOrNull(page.Cursor);
-        var ascending = (page.SortOrder ?? defaultOrder) == SortOrder.Ascending;
+        var limit = page.Limit;
+        var after = page.After;
+        var ascending = page.Ascending;
 
         var rows = await context.QueryAsync(
             parameters =>
@@ -58,6 +57,6 @@ internal static class KeysetPage
             rows.RemoveAt(rows.Count - 1);
         }
 
-        return new Page<T>(rows.ConvertAll(static row => row.Item), rows.Count == 0 ? null : PageCursor.Encode(rows[^1].Key), hasMore);
+        return new Page<T>(rows.ConvertAll(static row => row.Item), rows.Count == 0 ? null : PageCursor.Encode(listing, scope, rows[^1].Key), hasMore);
     }
 }

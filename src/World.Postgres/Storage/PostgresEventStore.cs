@@ -132,7 +132,7 @@ internal sealed partial class PostgresEventStore(PostgresContext context) : IEve
     {
         IdValidation.RequireSafeId(runId, nameof(runId));
         IdValidation.RequireSafeId(eventId, nameof(eventId));
-        var mode = (options ?? ReadOptions.Default).ResolveData;
+        var mode = ReadRules.Resolve(options);
         var found = await context.QuerySingleAsync(
             mode == ResolveData.All ? Sql.GetEvent : Sql.GetEventWithoutData,
             parameters =>
@@ -154,17 +154,7 @@ internal sealed partial class PostgresEventStore(PostgresContext context) : IEve
 
     public async Task<Page<WorldEvent>> ListAsync(EventQuery query, CancellationToken cancellationToken = default)
     {
-        if (query is null)
-        {
-            throw new WorldValidationException("An event query with a runId is required.", nameof(query));
-        }
-
-        var runId = IdValidation.RequireSafeId(query.RunId, "runId");
-        if (query.CorrelationId is not null)
-        {
-            IdValidation.RequireSafeId(query.CorrelationId, "correlationId");
-        }
-
+        var (runId, page) = ReadRules.ValidateEventQuery(query);
         var filter = query.CorrelationId is null ? "run_id = $1" : "run_id = $1 AND correlation_id = $2";
         return await KeysetPage.ReadAsync(
             context,
@@ -178,9 +168,9 @@ internal sealed partial class PostgresEventStore(PostgresContext context) : IEve
                     parameters.Add(DbValues.Text(query.CorrelationId));
                 }
             },
-            query.Page,
-            EventQuery.DefaultLimit,
-            SortOrder.Ascending,
+            page,
+            CursorListing.Events,
+            runId,
             reader => (EventRows.Read(reader), reader.GetString(1)),
             cancellationToken).ConfigureAwait(false);
     }
@@ -439,7 +429,7 @@ internal sealed partial class PostgresEventStore(PostgresContext context) : IEve
         return plan.Result with
         {
             Events = log,
-            Cursor = log.Count == 0 ? null : PageCursor.Encode(log[^1].EventId),
+            Cursor = log.Count == 0 ? null : PageCursor.Encode(CursorListing.Events, plan.RunId, log[^1].EventId),
             HasMore = false,
         };
     }

@@ -8,7 +8,7 @@ internal sealed class PostgresHookStore(PostgresContext context) : IHookStore
     public async Task<Hook> GetAsync(string hookId, ReadOptions? options = null, CancellationToken cancellationToken = default)
     {
         IdValidation.RequireSafeId(hookId, nameof(hookId));
-        var mode = (options ?? ReadOptions.Default).ResolveData;
+        var mode = ReadRules.Resolve(options);
 
         return await context.QuerySingleAsync(
             mode == ResolveData.All ? Sql.GetHookById : Sql.GetHookByIdWithoutData,
@@ -20,7 +20,7 @@ internal sealed class PostgresHookStore(PostgresContext context) : IHookStore
     public async Task<Hook> GetByTokenAsync(string token, ReadOptions? options = null, CancellationToken cancellationToken = default)
     {
         IdValidation.RequireName(token, nameof(token));
-        var mode = (options ?? ReadOptions.Default).ResolveData;
+        var mode = ReadRules.Resolve(options);
         return await context.QuerySingleAsync(
             mode == ResolveData.All ? Sql.GetHookByToken : Sql.GetHookByTokenWithoutData,
             parameters => parameters.Add(DbValues.Bytea(DbValues.TokenHash(token))),
@@ -30,8 +30,8 @@ internal sealed class PostgresHookStore(PostgresContext context) : IHookStore
 
     public async Task<Page<Hook>> ListAsync(HookQuery? query = null, CancellationToken cancellationToken = default)
     {
-        query ??= new HookQuery();
-        var runId = query.RunId is null ? null : IdValidation.RequireSafeId(query.RunId, "runId");
+        (query, var page) = ReadRules.ValidateHookQuery(query);
+        var runId = query.RunId;
         return await KeysetPage.ReadAsync(
             context,
             $"SELECT {HookRows.Select(query.ResolveData)} FROM {Sql.Hooks} WHERE " + (runId is null ? "true" : "run_id = $1"),
@@ -43,9 +43,9 @@ internal sealed class PostgresHookStore(PostgresContext context) : IHookStore
                     parameters.Add(DbValues.Text(runId));
                 }
             },
-            query.Page,
-            HookQuery.DefaultLimit,
-            SortOrder.Ascending,
+            page,
+            CursorListing.Hooks,
+            runId ?? PageCursor.Unscoped,
             static reader => (HookRows.Read(reader), HookRows.ReadSortKey(reader)),
             cancellationToken).ConfigureAwait(false);
     }

@@ -3,40 +3,24 @@ namespace World.Postgres.Storage;
 /// <summary>Run reads.</summary>
 internal sealed class PostgresRunStore(PostgresContext context) : IRunStore
 {
-    private const int MaxGetMany = 1000;
-
     private PostgresSql Sql => context.Sql;
 
     public async Task<WorkflowRun> GetAsync(string runId, ReadOptions? options = null, CancellationToken cancellationToken = default)
     {
         IdValidation.RequireSafeId(runId, nameof(runId));
-        return await FindAsync(runId, (options ?? ReadOptions.Default).ResolveData, cancellationToken).ConfigureAwait(false)
+        return await FindAsync(runId, ReadRules.Resolve(options), cancellationToken).ConfigureAwait(false)
             ?? throw new RunNotFoundException(runId);
     }
 
     public async Task<IReadOnlyList<WorkflowRun?>> GetManyAsync(IReadOnlyList<string> runIds, ReadOptions? options = null, CancellationToken cancellationToken = default)
     {
-        if (runIds is null)
-        {
-            throw new WorldValidationException("runIds is required.", nameof(runIds));
-        }
-
-        if (runIds.Count > MaxGetMany)
-        {
-            throw new WorldValidationException($"At most {MaxGetMany} run ids may be read at once; got {runIds.Count}.", nameof(runIds));
-        }
-
-        for (var i = 0; i < runIds.Count; i++)
-        {
-            IdValidation.RequireSafeId(runIds[i], $"runIds[{i}]");
-        }
-
+        ReadRules.ValidateRunIds(runIds);
+        var mode = ReadRules.Resolve(options);
         if (runIds.Count == 0)
         {
             return [];
         }
 
-        var mode = (options ?? ReadOptions.Default).ResolveData;
         var rows = await context.QueryAsync(
             mode == ResolveData.All ? Sql.GetRuns : Sql.GetRunsWithoutData,
             parameters => parameters.Add(DbValues.TextArray([.. runIds])),
@@ -49,11 +33,9 @@ internal sealed class PostgresRunStore(PostgresContext context) : IRunStore
     public async Task<Page<WorkflowRun>> ListAsync(RunQuery? query = null, CancellationToken cancellationToken = default)
     {
         query ??= new RunQuery();
+        var page = ReadRules.ValidateRunQuery(query);
         if (query.Statuses is { Count: 0 })
         {
-            // Validate the page request as any listing does, then match nothing.
-            PageCursor.ResolveLimit(query.Page.Limit, RunQuery.DefaultLimit);
-            PageCursor.DecodeOrNull(query.Page.Cursor);
             return new Page<WorkflowRun>([], null, false);
         }
 
@@ -84,9 +66,9 @@ internal sealed class PostgresRunStore(PostgresContext context) : IRunStore
                     parameters.Add(DbValues.TextArray(query.Statuses.Select(static status => DbValues.Name(status)).Distinct().ToArray()));
                 }
             },
-            query.Page,
-            RunQuery.DefaultLimit,
-            SortOrder.Descending,
+            page,
+            CursorListing.Runs,
+            PageCursor.Unscoped,
             static reader => (RunRows.Read(reader), reader.GetString(0)),
             cancellationToken).ConfigureAwait(false);
     }
@@ -94,13 +76,9 @@ internal sealed class PostgresRunStore(PostgresContext context) : IRunStore
     public async Task<WorkflowRun> WaitForTerminalStatusAsync(string runId, TimeSpan timeout, ReadOptions? options = null, CancellationToken cancellationToken = default)
     {
         context.ThrowIfDisposed();
-        if (timeout < TimeSpan.Zero)
-        {
-            throw new WorldValidationException("timeout must not be negative.", nameof(timeout));
-        }
-
+        ReadRules.RequireTimeout(timeout);
         IdValidation.RequireSafeId(runId, nameof(runId));
-        var mode = (options ?? ReadOptions.Default).ResolveData;
+        var mode = ReadRules.Resolve(options);
         var time = context.TimeProvider;
         var deadline = time.GetUtcNow() + timeout;
 

@@ -7,7 +7,7 @@ internal sealed class PostgresStepStore(PostgresContext context) : IStepStore
     {
         IdValidation.RequireSafeId(runId, nameof(runId));
         IdValidation.RequireSafeId(stepId, nameof(stepId));
-        var mode = (options ?? ReadOptions.Default).ResolveData;
+        var mode = ReadRules.Resolve(options);
         return await context.QuerySingleAsync(
             mode == ResolveData.All ? context.Sql.GetStep : context.Sql.GetStepWithoutData,
             parameters =>
@@ -21,20 +21,15 @@ internal sealed class PostgresStepStore(PostgresContext context) : IStepStore
 
     public async Task<Page<Step>> ListAsync(StepQuery query, CancellationToken cancellationToken = default)
     {
-        if (query is null)
-        {
-            throw new WorldValidationException("A step query with a runId is required.", nameof(query));
-        }
-
-        var runId = IdValidation.RequireSafeId(query.RunId, "runId");
+        var (runId, page) = ReadRules.ValidateStepQuery(query);
         return await KeysetPage.ReadAsync(
             context,
             $"SELECT {StepRows.Select(query.ResolveData)} FROM {context.Sql.Steps} WHERE run_id = $1",
             "created_event_id",
             parameters => parameters.Add(DbValues.Text(runId)),
-            query.Page,
-            StepQuery.DefaultLimit,
-            SortOrder.Descending,
+            page,
+            CursorListing.Steps,
+            runId,
             static reader => (StepRows.Read(reader), StepRows.ReadSortKey(reader)),
             cancellationToken).ConfigureAwait(false);
     }

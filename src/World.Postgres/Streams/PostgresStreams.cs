@@ -31,6 +31,7 @@ internal sealed class PostgresStreams(PostgresContext context) : IWorldStreams
         StreamRules.ValidateChunks(chunks);
         if (chunks.Count == 0)
         {
+            // Writing nothing changes nothing: no stream is created and a closed stream is not an error (contract §9).
             return;
         }
 
@@ -98,12 +99,12 @@ internal sealed class PostgresStreams(PostgresContext context) : IWorldStreams
         StreamRules.ValidateStream(runId, name);
         page ??= PageRequest.Default;
         var limit = PageCursor.ResolveLimit(page.Limit, StreamRules.DefaultPageSize);
-        var start = StreamRules.DecodeCursor(page.Cursor);
+        var start = StreamRules.DecodeCursor(page.Cursor, runId, name);
         var read = await ReadPageAsync(StreamId(runId, name), start, limit, cancellationToken).ConfigureAwait(false);
         var end = start + read.Chunks.Count;
         return new StreamChunkPage(
             read.Chunks,
-            read.Chunks.Count == 0 ? page.Cursor : StreamRules.EncodeCursor(end - 1),
+            read.Chunks.Count == 0 ? page.Cursor : StreamRules.EncodeCursor(end - 1, runId, name),
             end < read.Count,
             read.Closed && end >= read.Count);
     }

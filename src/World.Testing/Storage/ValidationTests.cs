@@ -100,7 +100,7 @@ public abstract class ValidationTests : WorldTestBase
     public async Task Oversized_tokens_are_rejected()
     {
         var run = await CreateStartedRunAsync();
-        await AssertValidation(() => AppendAsync(run.RunId, new HookCreated(new string('t', IdValidation.MaxNameLength + 1)), "hook_a"));
+        await AssertValidation(() => AppendAsync(run.RunId, new HookCreated(new string('t', IdValidation.MaxNameBytes + 1)), "hook_a"));
     }
 
     [Fact]

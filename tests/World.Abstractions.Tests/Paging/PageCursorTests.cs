@@ -5,9 +5,22 @@ public sealed class PageCursorTests
     [Fact]
     public void Cursors_round_trip_and_are_opaque()
     {
-        var cursor = PageCursor.Encode("evnt_01ARZ3NDEKTSV4RRFFQ69G5FAV");
+        var cursor = PageCursor.Encode(CursorListing.Events, "wrun_a", "evnt_01ARZ3NDEKTSV4RRFFQ69G5FAV");
         Assert.DoesNotContain("evnt_", cursor, StringComparison.Ordinal);
-        Assert.Equal("evnt_01ARZ3NDEKTSV4RRFFQ69G5FAV", PageCursor.Decode(cursor));
+        Assert.Equal("evnt_01ARZ3NDEKTSV4RRFFQ69G5FAV", PageCursor.Decode(cursor, CursorListing.Events, "wrun_a"));
+    }
+
+    [Fact]
+    public void A_cursor_is_bound_to_its_listing_and_scope()
+    {
+        var cursor = PageCursor.Encode(CursorListing.Events, "wrun_a", "evnt_01ARZ3NDEKTSV4RRFFQ69G5FAV");
+        Assert.Equal("cursor", Assert.Throws<WorldValidationException>(() => PageCursor.Decode(cursor, CursorListing.Steps, "wrun_a")).Field);
+        Assert.Equal("cursor", Assert.Throws<WorldValidationException>(() => PageCursor.Decode(cursor, CursorListing.Events, "wrun_b")).Field);
+        for (var length = 1; length < cursor.Length; length++)
+        {
+            var truncated = cursor[..length];
+            Assert.Equal("cursor", Assert.Throws<WorldValidationException>(() => PageCursor.Decode(truncated, CursorListing.Events, "wrun_a")).Field);
+        }
     }
 
     [Theory]
@@ -17,7 +30,7 @@ public sealed class PageCursorTests
     [InlineData("YzE6Jy0t")]
     public void Foreign_cursors_are_validation_errors(string cursor)
     {
-        Assert.Equal("cursor", Assert.Throws<WorldValidationException>(() => PageCursor.Decode(cursor)).Field);
+        Assert.Equal("cursor", Assert.Throws<WorldValidationException>(() => PageCursor.Decode(cursor, CursorListing.Events, "wrun_a")).Field);
     }
 
     [Theory]

@@ -1,0 +1,138 @@
+namespace World;
+
+/// <summary>
+/// Validation of read requests, in one place for every backend: queries, read options, filters and timeouts. A bad
+/// read is a <see cref="WorldValidationException"/> naming the field, exactly as a bad write is.
+/// </summary>
+public static class ReadRules
+{
+    /// <summary>The most run ids one <see cref="IRunStore.GetManyAsync"/> may read.</summary>
+    public const int MaxGetMany = 1000;
+
+    /// <summary>Validates read options and returns the data resolution they ask for (the default when null).</summary>
+    /// <exception cref="WorldValidationException">The resolution is not a defined value.</exception>
+    public static ResolveData Resolve(ReadOptions? options) => RequireResolveData((options ?? ReadOptions.Default).ResolveData);
+
+    /// <summary>Throws unless <paramref name="mode"/> is a defined <see cref="ResolveData"/>.</summary>
+    public static ResolveData RequireResolveData(ResolveData mode) =>
+        Enum.IsDefined(mode) ? mode : throw new WorldValidationException($"resolveData {(int)mode} is not a defined ResolveData.", "resolveData");
+
+    /// <summary>Validates a run listing: its filters, data resolution and page; returns the page to read.</summary>
+    /// <exception cref="WorldValidationException">A part of the query is invalid; the field names it.</exception>
+    public static ResolvedPage ValidateRunQuery(RunQuery query)
+    {
+        if (query is null)
+        {
+            throw new WorldValidationException("A run query is required.", "query");
+        }
+
+        IdValidation.OptionalName(query.WorkflowName, "workflowName");
+        if (query.Statuses is not null)
+        {
+            foreach (var status in query.Statuses)
+            {
+                if (!Enum.IsDefined(status))
+                {
+                    throw new WorldValidationException($"statuses: {(int)status} is not a defined RunStatus.", "statuses");
+                }
+            }
+        }
+
+        RequireResolveData(query.ResolveData);
+        return PageCursor.Resolve(query.Page, RunQuery.DefaultLimit, SortOrder.Descending, CursorListing.Runs, PageCursor.Unscoped);
+    }
+
+    /// <summary>Validates a step listing; returns the run id and the page to read.</summary>
+    public static (string RunId, ResolvedPage Page) ValidateStepQuery(StepQuery query)
+    {
+        if (query is null)
+        {
+            throw new WorldValidationException("A step query with a runId is required.", "query");
+        }
+
+        var runId = IdValidation.RequireSafeId(query.RunId, "runId");
+        RequireResolveData(query.ResolveData);
+        return (runId, PageCursor.Resolve(query.Page, StepQuery.DefaultLimit, SortOrder.Descending, CursorListing.Steps, runId));
+    }
+
+    /// <summary>Validates an event listing; returns the run id and the page to read.</summary>
+    public static (string RunId, ResolvedPage Page) ValidateEventQuery(EventQuery query)
+    {
+        if (query is null)
+        {
+            throw new WorldValidationException("An event query with a runId is required.", "query");
+        }
+
+        var runId = IdValidation.RequireSafeId(query.RunId, "runId");
+        if (query.CorrelationId is not null)
+        {
+            IdValidation.RequireSafeId(query.CorrelationId, "correlationId");
+        }
+
+        RequireResolveData(query.ResolveData);
+        return (runId, PageCursor.Resolve(query.Page, EventQuery.DefaultLimit, SortOrder.Ascending, CursorListing.Events, runId));
+    }
+
+    /// <summary>Validates a hook listing (the default query when null); returns the query and the page to read.</summary>
+    public static (HookQuery Query, ResolvedPage Page) ValidateHookQuery(HookQuery? query)
+    {
+        query ??= new HookQuery();
+        if (query.RunId is not null)
+        {
+            IdValidation.RequireSafeId(query.RunId, "runId");
+        }
+
+        RequireResolveData(query.ResolveData);
+        return (query, PageCursor.Resolve(query.Page, HookQuery.DefaultLimit, SortOrder.Ascending, CursorListing.Hooks, query.RunId ?? PageCursor.Unscoped));
+    }
+
+    /// <summary>Validates a dead-letter listing (the default query when null); returns the query and the page to read.</summary>
+    public static (DeadLetterQuery Query, ResolvedPage Page) ValidateDeadLetterQuery(DeadLetterQuery? query)
+    {
+        query ??= new DeadLetterQuery();
+        IdValidation.OptionalName(query.QueueName, "queueName");
+        return (query, PageCursor.Resolve(query.Page, DeadLetterQuery.DefaultLimit, SortOrder.Ascending, CursorListing.DeadLetters, query.QueueName ?? PageCursor.Unscoped));
+    }
+
+    /// <summary>Validates the run ids of <see cref="IRunStore.GetManyAsync"/>; entries are named by index.</summary>
+    public static IReadOnlyList<string> ValidateRunIds(IReadOnlyList<string> runIds)
+    {
+        if (runIds is null)
+        {
+            throw new WorldValidationException("runIds is required.", "runIds");
+        }
+
+        if (runIds.Count > MaxGetMany)
+        {
+            throw new WorldValidationException($"At most {MaxGetMany} run ids may be read at once; got {runIds.Count}.", "runIds");
+        }
+
+        for (var i = 0; i < runIds.Count; i++)
+        {
+            IdValidation.RequireSafeId(runIds[i], $"runIds[{i}]");
+        }
+
+        return runIds;
+    }
+
+    /// <summary>Validates the message ids of a dead-letter purge; entries are named by index.</summary>
+    public static void ValidateMessageIds(IReadOnlyCollection<string>? messageIds)
+    {
+        if (messageIds is null)
+        {
+            return;
+        }
+
+        var i = 0;
+        foreach (var id in messageIds)
+        {
+            IdValidation.RequireSafeId(id, $"messageIds[{i++}]");
+        }
+    }
+
+    /// <summary>Validates a wait timeout: not negative (zero reads once), at most 3650 days.</summary>
+    public static TimeSpan RequireTimeout(TimeSpan timeout) =>
+        timeout < TimeSpan.Zero || timeout > TimeSpan.FromDays(3650)
+            ? throw new WorldValidationException($"timeout must be between 0 and 3650 days, got {timeout}.", "timeout")
+            : timeout;
+}
