@@ -162,7 +162,8 @@ internal sealed class ChaosEnvironment : IAsyncDisposable
 
     private async Task InitializeAsync(int maxDeliveries, CancellationToken cancellationToken)
     {
-        await ExecuteOnServerAsync($"CREATE ROLE {WorkerRole} LOGIN; CREATE DATABASE {Database} OWNER {WorkerRole}", cancellationToken);
+        await ExecuteOnServerAsync($"CREATE ROLE {WorkerRole} LOGIN", cancellationToken);
+        await ExecuteOnServerAsync($"CREATE DATABASE {Database} OWNER {WorkerRole}", cancellationToken);
 
         // Migrated by the workers' role, so the schema and its tables are theirs.
         await using (var migrator = new PostgresWorld(new WorldPostgresOptions { ConnectionString = WorkerConnectionString("chaos-migrate", b => b.Pooling = false), Schema = Schema }))
