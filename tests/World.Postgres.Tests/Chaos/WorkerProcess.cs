@@ -116,12 +116,14 @@ internal sealed class WorkerProcess : IAsyncDisposable
     public async Task StopGracefullyAsync(CancellationToken cancellationToken)
     {
         Interlocked.Exchange(ref _stopRequested, 1);
+        var stop = _faults.Begin($"SIGTERM {Name} (graceful stop: its running steps may be cancelled and run again elsewhere)");
         using (var signal = Process.Start("kill", ["-TERM", ProcessId.ToString(CultureInfo.InvariantCulture)]))
         {
             await signal.WaitForExitAsync(cancellationToken);
         }
 
         await _process.WaitForExitAsync(cancellationToken).WaitAsync(TimeSpan.FromSeconds(30), cancellationToken);
+        _faults.Finish(stop);
     }
 
     /// <summary>Waits until the process has exited and everything it wrote has been read.</summary>
