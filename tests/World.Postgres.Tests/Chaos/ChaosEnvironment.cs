@@ -113,6 +113,23 @@ internal sealed class ChaosEnvironment : IAsyncDisposable
     /// </summary>
     public static int SlowStepMilliseconds(int index) => index % 3 == 0 ? 2500 : 300;
 
+    /// <summary>
+    /// Starts <paramref name="count"/> workers and warms them up with a few short runs before any fault: a cold
+    /// process (JIT, first connections) on a busy two-core machine can stall its heartbeat past a 2 s lease, and a
+    /// re-execution caused by that would be no fault of the test's making.
+    /// </summary>
+    public async Task<IReadOnlyList<WorkerProcess>> StartWorkersAsync(int count, WorkerSpec spec, CancellationToken cancellationToken)
+    {
+        var workers = await Workers.StartManyAsync(count, spec, cancellationToken);
+        var warmUp = await StartRunsAsync("chaos-steps", 3 * count, _ => 20, RunExpectation.Completed, cancellationToken);
+        foreach (var runId in warmUp)
+        {
+            await Client.GetHandle<int>(runId).GetResultAsync(cancellationToken: cancellationToken).WaitAsync(TimeSpan.FromSeconds(60), cancellationToken);
+        }
+
+        return workers;
+    }
+
     /// <summary>Terminates (<c>pg_terminate_backend</c>) up to <paramref name="limit"/> server processes of the workers, chosen at random.</summary>
     public async Task<int> TerminateWorkerBackendsAsync(int limit, CancellationToken cancellationToken)
     {

@@ -12,7 +12,7 @@ public sealed class DatabaseOutageChaosTests
     public async Task Workers_reconnect_by_themselves_after_pg_ctl_restart_under_load()
     {
         await using var chaos = await ChaosEnvironment.StartAsync(maxDeliveries: 10, Cancellation);
-        await chaos.Workers.StartManyAsync(3, WorkerSpec.Default, Cancellation);
+        await chaos.StartWorkersAsync(3, WorkerSpec.Default, Cancellation);
         await chaos.StartLoadAsync(ChaosSettings.Runs(120), Cancellation);
         for (var round = 0; round < ChaosSettings.Factor; round++)
         {
@@ -31,7 +31,7 @@ public sealed class DatabaseOutageChaosTests
     {
         var downtime = ChaosSettings.IsSoak ? TimeSpan.FromSeconds(10) : TimeSpan.FromSeconds(3);
         await using var chaos = await ChaosEnvironment.StartAsync(maxDeliveries: 10, Cancellation);
-        await chaos.Workers.StartManyAsync(3, WorkerSpec.Default, Cancellation);
+        await chaos.StartWorkersAsync(3, WorkerSpec.Default, Cancellation);
         await chaos.StartLoadAsync(ChaosSettings.Runs(120), Cancellation);
         for (var round = 0; round < ChaosSettings.Factor; round++)
         {

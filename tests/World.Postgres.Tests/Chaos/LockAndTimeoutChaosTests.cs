@@ -13,7 +13,7 @@ public sealed class LockAndTimeoutChaosTests
     public async Task Workers_survive_statement_timeouts_and_lock_waits()
     {
         await using var chaos = await ChaosEnvironment.StartAsync(maxDeliveries: 10, Cancellation);
-        await chaos.Workers.StartManyAsync(3, WorkerSpec.Default, Cancellation);
+        await chaos.StartWorkersAsync(3, WorkerSpec.Default, Cancellation);
         await chaos.StartLoadAsync(ChaosSettings.Runs(120), Cancellation);
         await ChaosProbes.WorkerInsideStepAsync(chaos, "slow", TimeSpan.FromMilliseconds(300), Cancellation);
 

@@ -17,7 +17,7 @@ public sealed class PoisonChaosTests
     {
         await using var chaos = await ChaosEnvironment.StartAsync(MaxDeliveries, Cancellation);
         var spec = WorkerSpec.Default with { Workflows = ["chaos-steps", "chaos-poison-crash", "chaos-poison-throw"], MaxDeliveries = MaxDeliveries };
-        await chaos.Workers.StartManyAsync(2, spec, Cancellation);
+        await chaos.StartWorkersAsync(2, spec, Cancellation);
         chaos.Workers.ReplaceDeliberateCrashes();
 
         var poisoned = new RunExpectation(RunStatus.Failed, "MAX_DELIVERIES_EXCEEDED");

@@ -13,7 +13,7 @@ public sealed class ReadOnlyChaosTests
     public async Task Workers_survive_a_read_only_database_and_resume_when_it_is_writable_again()
     {
         await using var chaos = await ChaosEnvironment.StartAsync(maxDeliveries: 10, Cancellation);
-        await chaos.Workers.StartManyAsync(3, WorkerSpec.Default, Cancellation);
+        await chaos.StartWorkersAsync(3, WorkerSpec.Default, Cancellation);
         await chaos.StartLoadAsync(ChaosSettings.Runs(120), Cancellation);
         await ChaosProbes.WorkerInsideStepAsync(chaos, "slow", TimeSpan.FromMilliseconds(300), Cancellation);
 

@@ -16,7 +16,7 @@ public sealed class RollingDeployChaosTests
         await using var chaos = await ChaosEnvironment.StartAsync(maxDeliveries: 10, Cancellation);
         var oldVersion = WorkerSpec.Default;
         var newVersion = WorkerSpec.Default with { Workflows = ["chaos-steps", "chaos-steps-v2"] };
-        var old = await chaos.Workers.StartManyAsync(2, oldVersion, Cancellation);
+        var old = await chaos.StartWorkersAsync(2, oldVersion, Cancellation);
 
         await chaos.StartRunsAsync("chaos-steps-v2", ChaosSettings.Runs(30), _ => 200, RunExpectation.Completed, Cancellation);
         await chaos.StartLoadAsync(ChaosSettings.Runs(30), Cancellation);

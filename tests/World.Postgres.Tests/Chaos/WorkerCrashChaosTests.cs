@@ -12,7 +12,7 @@ public sealed class WorkerCrashChaosTests
     public async Task Workers_killed_mid_step_mid_claim_and_mid_renewal_leave_every_run_to_the_others()
     {
         await using var chaos = await ChaosEnvironment.StartAsync(maxDeliveries: 10, Cancellation);
-        await chaos.Workers.StartManyAsync(3, WorkerSpec.Default, Cancellation);
+        await chaos.StartWorkersAsync(3, WorkerSpec.Default, Cancellation);
         for (var round = 0; round < ChaosSettings.Factor; round++)
         {
             await ChaosProbes.QueueDrainedAsync(chaos, Cancellation);

@@ -41,14 +41,15 @@ internal sealed class WorldInvariants(ChaosEnvironment environment)
         TestContext.Current.TestOutputHelper?.WriteLine(summary);
         if (problems.Count > 0)
         {
-            Assert.Fail($"{problems.Count} invariant violation(s):{Environment.NewLine}- {string.Join(Environment.NewLine + "- ", problems)}{Environment.NewLine}{summary}");
+            var logs = string.Join(Environment.NewLine, environment.Workers.All.Select(w => "  " + w.Describe()));
+            Assert.Fail($"{problems.Count} invariant violation(s):{Environment.NewLine}- {string.Join(Environment.NewLine + "- ", problems)}{Environment.NewLine}{summary}worker logs (latest lines):{Environment.NewLine}{logs}");
         }
     }
 
     private async Task<IReadOnlyDictionary<string, WorkflowRun>> WaitForRunsToEndAsync(IReadOnlyList<string> runIds, CancellationToken cancellationToken)
     {
         var deadline = DateTimeOffset.UtcNow + ChaosSettings.CompletionTimeout;
-        DateTimeOffset? allDownSince = null;
+        DateTimeOffset? hopelessSince = null;
         while (true)
         {
             var runs = await ReadRunsAsync(runIds, cancellationToken);
@@ -57,22 +58,40 @@ internal sealed class WorldInvariants(ChaosEnvironment environment)
                 return runs;
             }
 
-            // With every worker dead nothing can move any more: report now rather than at the timeout.
-            if (environment.Workers.AllDown)
+            // With every worker dead, or every unfinished run stranded, nothing can move any more: report now rather
+            // than at the timeout (the stranded state must last, as a run is briefly without a message between steps).
+            if (environment.Workers.AllDown || await AllUnfinishedStrandedAsync(runs, cancellationToken))
             {
-                allDownSince ??= DateTimeOffset.UtcNow;
-                if (DateTimeOffset.UtcNow - allDownSince > TimeSpan.FromSeconds(3))
+                hopelessSince ??= DateTimeOffset.UtcNow;
+                if (DateTimeOffset.UtcNow - hopelessSince > TimeSpan.FromSeconds(10))
                 {
                     return runs;
                 }
             }
             else
             {
-                allDownSince = null;
+                hopelessSince = null;
             }
 
             await Task.Delay(250, cancellationToken);
         }
+    }
+
+    private async Task<bool> AllUnfinishedStrandedAsync(IReadOnlyDictionary<string, WorkflowRun> runs, CancellationToken cancellationToken)
+    {
+        var unfinished = runs.Values.Where(r => !r.Status.IsTerminal()).Select(r => r.RunId).ToArray();
+        var schema = ChaosEnvironment.Schema;
+        var withWaker = await QueryAsync(
+            $"""
+            SELECT count(*) FROM unnest($1::text[]) AS r(run_id)
+            WHERE EXISTS (SELECT 1 FROM {schema}.queue_messages m WHERE m.idempotency_key = r.run_id)
+               OR EXISTS (SELECT 1 FROM {schema}.waits w WHERE w.run_id = r.run_id AND w.status = 'waiting')
+               OR EXISTS (SELECT 1 FROM {schema}.hooks h WHERE h.run_id = r.run_id)
+            """,
+            unfinished,
+            r => r.GetInt64(0),
+            cancellationToken);
+        return withWaker[0] == 0;
     }
 
     private async Task<IReadOnlyDictionary<string, WorkflowRun>> ReadRunsAsync(IReadOnlyList<string> runIds, CancellationToken cancellationToken)
