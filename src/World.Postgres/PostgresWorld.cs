@@ -112,9 +112,9 @@ public sealed class PostgresWorld : IWorld
         {
             return await _migrator.MigrateAsync(cancellationToken).ConfigureAwait(false);
         }
-        catch (NpgsqlException exception) when (PostgresErrors.IsTransient(exception))
+        catch (NpgsqlException exception) when (PostgresErrors.Translate(exception) is { } typed)
         {
-            throw PostgresErrors.Transient(exception);
+            throw typed;
         }
     }
 
@@ -127,9 +127,9 @@ public sealed class PostgresWorld : IWorld
         {
             return await _migrator.ReadVersionAsync(cancellationToken).ConfigureAwait(false);
         }
-        catch (NpgsqlException exception) when (PostgresErrors.IsTransient(exception))
+        catch (NpgsqlException exception) when (PostgresErrors.Translate(exception) is { } typed)
         {
-            throw PostgresErrors.Transient(exception);
+            throw typed;
         }
     }
 

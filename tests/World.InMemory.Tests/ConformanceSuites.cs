@@ -75,3 +75,8 @@ public sealed class InMemoryWorkflowTests : World.Testing.Workflows.WorkflowTest
 {
     protected override ValueTask<IWorld> CreateWorldAsync(TimeProvider timeProvider) => new(new InMemoryWorld(timeProvider: timeProvider));
 }
+
+public sealed class InMemoryQueueProcessorFaultTests : QueueProcessorFaultTests
+{
+    protected override ValueTask<IWorld> CreateWorldAsync(TimeProvider timeProvider) => new(new InMemoryWorld(timeProvider: timeProvider));
+}

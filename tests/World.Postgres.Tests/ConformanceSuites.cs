@@ -66,6 +66,11 @@ public sealed class PostgresQueueProcessorTests(PostgresFixture postgres) : Queu
     protected override ValueTask<IWorld> CreateWorldAsync(TimeProvider timeProvider) => new(postgres.CreateWorld(timeProvider));
 }
 
+public sealed class PostgresQueueProcessorFaultTests(PostgresFixture postgres) : QueueProcessorFaultTests
+{
+    protected override ValueTask<IWorld> CreateWorldAsync(TimeProvider timeProvider) => new(postgres.CreateWorld(timeProvider));
+}
+
 public sealed class PostgresStreamTests(PostgresFixture postgres) : StreamTests
 {
     protected override ValueTask<IWorld> CreateWorldAsync(TimeProvider timeProvider) => new(postgres.CreateWorld(timeProvider));

@@ -56,4 +56,7 @@ public static class WorldErrorCodes
 
     /// <summary>A transient backend failure such as a lost connection; retrying may succeed (503).</summary>
     public const string Transient = "TRANSIENT";
+
+    /// <summary>The backend is not set up for the call (schema missing or not migrated, permission denied) (500).</summary>
+    public const string Configuration = "CONFIGURATION";
 }

@@ -24,6 +24,25 @@ public sealed record QueueProcessorOptions
     /// <summary>How long shutdown waits for running handlers before cancelling them and releasing their messages.</summary>
     public TimeSpan ShutdownTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// How long a cancelled handler (shutdown past <see cref="ShutdownTimeout"/>) may take to return before the
+    /// processor stops waiting for it and releases its message. A handler that ignores its token would otherwise hold
+    /// shutdown, and its message, forever.
+    /// </summary>
+    public TimeSpan CancellationGracePeriod { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// The first delay before retrying a failed claim or settlement; later delays grow exponentially with jitter up to
+    /// <see cref="FaultRetryMaxDelay"/>.
+    /// </summary>
+    public TimeSpan FaultRetryDelay { get; init; } = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>The longest delay between retries of a failing claim.</summary>
+    public TimeSpan FaultRetryMaxDelay { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long claiming pauses once the circuit breaker opens after consecutive claim failures.</summary>
+    public TimeSpan CircuitBreakDuration { get; init; } = TimeSpan.FromSeconds(5);
+
     /// <summary>The lease owner recorded on claimed messages.</summary>
     public string Owner { get; init; } = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():N}";
 }

@@ -113,9 +113,9 @@ internal sealed class CompletionBatcher : IAsyncDisposable
         catch (Exception exception)
 #pragma warning restore CA1031
         {
-            // Nothing was deleted. Database unreachable → the typed transient error; anything else as it is.
-            var error = exception is NpgsqlException npgsql && World.Postgres.Storage.PostgresErrors.IsTransient(npgsql)
-                ? World.Postgres.Storage.PostgresErrors.Transient(npgsql)
+            // Nothing was deleted. Database unreachable or not set up → the typed error; anything else as it is.
+            var error = exception is NpgsqlException npgsql && World.Postgres.Storage.PostgresErrors.Translate(npgsql) is { } typed
+                ? typed
                 : exception;
             foreach (var pending in batch)
             {

@@ -73,9 +73,9 @@ public sealed class PostgresQueue : IWorldQueue, IAsyncDisposable
 
             return results;
         }
-        catch (NpgsqlException exception) when (PostgresErrors.IsTransient(exception))
+        catch (NpgsqlException exception) when (PostgresErrors.Translate(exception) is { } typed)
         {
-            throw PostgresErrors.Transient(exception);
+            throw typed;
         }
     }
 
@@ -157,9 +157,9 @@ public sealed class PostgresQueue : IWorldQueue, IAsyncDisposable
                 .Select(static c => c.Message)
                 .ToArray();
         }
-        catch (NpgsqlException exception) when (PostgresErrors.IsTransient(exception))
+        catch (NpgsqlException exception) when (PostgresErrors.Translate(exception) is { } typed)
         {
-            throw PostgresErrors.Transient(exception);
+            throw typed;
         }
     }
 

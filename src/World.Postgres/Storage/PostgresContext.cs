@@ -66,9 +66,9 @@ internal sealed class PostgresContext(
 
             return rows;
         }
-        catch (NpgsqlException exception) when (PostgresErrors.IsTransient(exception))
+        catch (NpgsqlException exception) when (PostgresErrors.Translate(exception) is { } typed)
         {
-            throw PostgresErrors.Transient(exception);
+            throw typed;
         }
     }
 
@@ -82,9 +82,9 @@ internal sealed class PostgresContext(
             bind(command.Parameters);
             return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
-        catch (NpgsqlException exception) when (PostgresErrors.IsTransient(exception))
+        catch (NpgsqlException exception) when (PostgresErrors.Translate(exception) is { } typed)
         {
-            throw PostgresErrors.Transient(exception);
+            throw typed;
         }
     }
 

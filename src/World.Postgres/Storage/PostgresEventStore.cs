@@ -64,9 +64,9 @@ internal sealed partial class PostgresEventStore(PostgresContext context) : IEve
             {
                 throw new WorldValidationException($"A value of the {prepared.EventType.ToWireName()} event is too large to store: {exception.MessageText}", "request");
             }
-            catch (NpgsqlException exception) when (PostgresErrors.IsTransient(exception))
+            catch (NpgsqlException exception) when (PostgresErrors.Translate(exception) is { } typed)
             {
-                throw PostgresErrors.Transient(exception);
+                throw typed;
             }
         }
 
@@ -120,9 +120,9 @@ internal sealed partial class PostgresEventStore(PostgresContext context) : IEve
         {
             throw new WorldValidationException($"A value of a run_created event is too large to store: {exception.MessageText}", "runs");
         }
-        catch (NpgsqlException exception) when (PostgresErrors.IsTransient(exception))
+        catch (NpgsqlException exception) when (PostgresErrors.Translate(exception) is { } typed)
         {
-            throw PostgresErrors.Transient(exception);
+            throw typed;
         }
 
         return results;

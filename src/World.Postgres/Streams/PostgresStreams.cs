@@ -164,9 +164,9 @@ internal sealed class PostgresStreams(PostgresContext context) : IWorldStreams
             context.Notifications.Signal(_channel);
             return affected;
         }
-        catch (NpgsqlException exception) when (PostgresErrors.IsTransient(exception))
+        catch (NpgsqlException exception) when (PostgresErrors.Translate(exception) is { } typed)
         {
-            throw PostgresErrors.Transient(exception);
+            throw typed;
         }
     }
 

@@ -15,7 +15,7 @@ public static class RunErrorCodes
     /// <summary>The run reached the World's per-run event ceiling.</summary>
     public const string MaxEventsExceeded = "MAX_EVENTS_EXCEEDED";
 
-    /// <summary>The run's invocations kept failing until the queue's attempt budget was spent.</summary>
+    /// <summary>The run's invocations failed (threw, deadlocked, or their worker died) <see cref="WorkflowRuntimeOptions.MaxDeliveries"/> times.</summary>
     public const string MaxDeliveriesExceeded = "MAX_DELIVERIES_EXCEEDED";
 
     /// <summary>A step threw <see cref="FatalException"/> (step error code).</summary>

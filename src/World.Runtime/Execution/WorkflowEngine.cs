@@ -38,6 +38,15 @@ internal sealed partial class WorkflowEngine
 
     public ILogger Logger { get; }
 
+    /// <summary>The clock of the deadlock watchdog: the wall clock, replaceable only by tests of the watchdog itself.</summary>
+    internal TimeProvider DeadlockClock { get; init; } = TimeProvider.System;
+
+    private const int MaxUnregisteredTracked = 10_000;
+
+    private static readonly RetryBackoff TransientBackoff = new() { Initial = TimeSpan.FromMilliseconds(250), Max = TimeSpan.FromSeconds(30) };
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, DateTimeOffset> _unregisteredSince = new(StringComparer.Ordinal);
+
     /// <summary>Makes sure the run has a live invocation message; a coalescing enqueue also wakes a sleeping or running one.</summary>
     public Task EnqueueAsync(string runId, bool wake, CancellationToken cancellationToken) =>
         World.Queue.EnqueueAsync(Options.QueueName, Encoding.UTF8.GetBytes(runId), InvocationOptions(runId, wake), cancellationToken);
@@ -49,18 +58,48 @@ internal sealed partial class WorkflowEngine
             runIds.Select(runId => new EnqueueRequest(Encoding.UTF8.GetBytes(runId), InvocationOptions(runId, wake: false))).ToArray(),
             cancellationToken);
 
-    // One live message per run: the run id is the idempotency key; a wake-up coalesces into the live message.
-    private EnqueueOptions InvocationOptions(string runId, bool wake) =>
-        new() { IdempotencyKey = runId, Coalesce = wake, MaxAttempts = Options.MaxDeliveries };
+    // One live message per run: the run id is the idempotency key; a wake-up coalesces into the live message. The
+    // queue's own attempt budget is only a backstop: the handling worker decides with its own MaxDeliveries, and a
+    // run whose deliveries are spent fails visibly instead of its message vanishing into the dead-letter store.
+    private static EnqueueOptions InvocationOptions(string runId, bool wake) =>
+        new() { IdempotencyKey = runId, Coalesce = wake, MaxAttempts = QueueRules.MaxAttemptsLimit };
 
     public async ValueTask<QueueHandlerResult> HandleAsync(QueueMessage message, CancellationToken cancellationToken)
     {
         var runId = Encoding.UTF8.GetString(message.Payload.Span);
+        if (message.Failures >= Options.MaxDeliveries)
+        {
+            // Earlier deliveries failed or their workers died holding them (an expired lease counts as a failure):
+            // running the code again would likely crash again, so end the run visibly.
+            LogDeliveriesSpent(Logger, runId, message.Failures);
+            await FailExhaustedRunAsync(
+                runId,
+                new StructuredError(
+                    $"The run's invocation was delivered {message.Failures} times without finishing: it failed, or its worker stopped (crashed, was killed or lost the lease) each time.",
+                    null,
+                    RunErrorCodes.MaxDeliveriesExceeded),
+                cancellationToken).ConfigureAwait(false);
+            return QueueHandlerResult.Complete;
+        }
+
+        using var invocation = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        using var watchdog = new DeadlockWatchdog(Options.DeadlockTimeout, DeadlockClock);
         try
         {
-            var outcome = await InvokeAsync(runId, cancellationToken).ConfigureAwait(false);
+            // On the thread pool, so that code blocking before its first await cannot hold this handler.
+            var running = Task.Run(() => InvokeAsync(runId, watchdog, invocation.Token), CancellationToken.None);
+            if (await Task.WhenAny(running, watchdog.Detected).ConfigureAwait(false) != running)
+            {
+                // Cancelling fences the abandoned invocation: should its code ever unblock, its writes are refused.
+                await invocation.CancelAsync().ConfigureAwait(false);
+                _ = running.ContinueWith(static task => _ = task.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+                throw new WorkflowDeadlockException(runId, watchdog.Limit);
+            }
+
+            var outcome = await running.ConfigureAwait(false);
             if (outcome.Ended)
             {
+                _unregisteredSince.TryRemove(runId, out _);
                 return QueueHandlerResult.Complete;
             }
 
@@ -68,15 +107,75 @@ internal sealed partial class WorkflowEngine
             // wake the run; such events enqueue a coalescing wake-up, which also cuts a pending redelivery short.
             return outcome.WakeAt is { } wakeAt ? QueueHandlerResult.RedeliverWhen(wakeAt) : QueueHandlerResult.Complete;
         }
-        catch (Exception exception) when (exception is not OperationCanceledException && message.Failures + 1 >= message.MaxAttempts)
+        catch (Exception exception) when (WorldFaults.IsTransient(exception) && !cancellationToken.IsCancellationRequested)
         {
-            // The queue would dead-letter the invocation and strand the run as running: end it visibly instead.
+            // The World failed, not the run: try again soon without spending one of the run's deliveries.
+            var delay = TransientBackoff.DelayFor(Math.Max(1, message.Attempt - message.Failures));
+            LogTransientFailure(Logger, exception, runId, delay);
+            return QueueHandlerResult.Redeliver(delay);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException && message.Failures + 1 >= Options.MaxDeliveries)
+        {
+            // The last delivery failed: end the run visibly instead of leaving it running with nothing to move it.
             LogDeliveriesExhausted(Logger, exception, runId, message.Failures + 1);
-            await TryFailRunAsync(runId, new StructuredError(exception.Message, exception.ToString(), RunErrorCodes.MaxDeliveriesExceeded), cancellationToken).ConfigureAwait(false);
-            var run = await World.Runs.GetAsync(runId, ReadOptions.WithoutData, cancellationToken).ConfigureAwait(false);
-            await WakeParentAsync(run, cancellationToken).ConfigureAwait(false);
+            await FailExhaustedRunAsync(runId, new StructuredError(exception.Message, exception.ToString(), RunErrorCodes.MaxDeliveriesExceeded), cancellationToken).ConfigureAwait(false);
             return QueueHandlerResult.Complete;
         }
+    }
+
+    /// <summary>Fails a run whose deliveries are spent and wakes its parent.</summary>
+    private async Task FailExhaustedRunAsync(string runId, StructuredError error, CancellationToken cancellationToken)
+    {
+        await TryFailRunAsync(runId, error, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var run = await World.Runs.GetAsync(runId, ReadOptions.WithoutData, cancellationToken).ConfigureAwait(false);
+            await WakeParentAsync(run, cancellationToken).ConfigureAwait(false);
+        }
+        catch (RunNotFoundException)
+        {
+            LogRunMissing(Logger, runId);
+        }
+    }
+
+    /// <summary>
+    /// Fails the runs whose invocation message ended up in the dead-letter store (enqueued by an older version with
+    /// a small attempt budget, or dead-lettered by an operator) and removes those dead letters: a dead-lettered
+    /// invocation would otherwise leave its run running forever, and recovery would revive the crash loop with a
+    /// fresh budget. Returns how many runs were failed.
+    /// </summary>
+    public async Task<int> FailDeadLetteredRunsAsync(CancellationToken cancellationToken)
+    {
+        var failed = 0;
+        string? cursor = null;
+        do
+        {
+            var page = await World.Queue.ListDeadLettersAsync(
+                new DeadLetterQuery { QueueName = Options.QueueName, Page = new PageRequest { Cursor = cursor, Limit = PageRequest.MaxLimit } },
+                cancellationToken).ConfigureAwait(false);
+            var settled = new List<string>(page.Data.Count);
+            foreach (var deadLetter in page.Data)
+            {
+                var runId = Encoding.UTF8.GetString(deadLetter.Payload.GetValueOrDefault().Span);
+                var reason = deadLetter.Reason;
+                await FailExhaustedRunAsync(
+                    runId,
+                    new StructuredError($"The run's invocation was dead-lettered after {deadLetter.Failures} failed deliveries: {reason.Message}", reason.Stack, RunErrorCodes.MaxDeliveriesExceeded),
+                    cancellationToken).ConfigureAwait(false);
+                settled.Add(deadLetter.MessageId);
+                failed++;
+            }
+
+            if (settled.Count > 0)
+            {
+                await World.Queue.PurgeDeadLettersAsync(Options.QueueName, settled, cancellationToken).ConfigureAwait(false);
+            }
+
+            cursor = page.HasMore ? page.Cursor : null;
+        }
+        while (cursor is not null);
+
+        return failed;
     }
 
     /// <summary>Enqueues every pending or running run; runs that still have a live message keep it unchanged.</summary>
@@ -107,7 +206,7 @@ internal sealed partial class WorkflowEngine
         return count;
     }
 
-    private async Task<ExecutionOutcome> InvokeAsync(string runId, CancellationToken cancellationToken)
+    private async Task<ExecutionOutcome> InvokeAsync(string runId, DeadlockWatchdog watchdog, CancellationToken cancellationToken)
     {
         EventResult started;
         try
@@ -137,12 +236,19 @@ internal sealed partial class WorkflowEngine
             var scope = Services.CreateAsyncScope();
             await using (scope.ConfigureAwait(false))
             {
-                outcome = await new WorkflowExecution(this, registration, run, started, scope.ServiceProvider, cancellationToken).RunAsync().ConfigureAwait(false);
+                outcome = await new WorkflowExecution(this, registration, run, started, scope.ServiceProvider, watchdog, cancellationToken).RunAsync().ConfigureAwait(false);
             }
+        }
+        else if (UnregisteredWaitEnds(runId) is { } retryAt)
+        {
+            // Another worker (a newer version in a rolling deploy) may know this workflow: hand the run back.
+            LogUnregisteredReleased(Logger, run.WorkflowName, runId);
+            return ExecutionOutcome.Suspended(retryAt);
         }
         else
         {
-            await TryFailRunAsync(runId, new StructuredError($"Workflow '{run.WorkflowName}' is not registered with this worker.", null, RunErrorCodes.RuntimeError), cancellationToken).ConfigureAwait(false);
+            LogUnregisteredFailed(Logger, run.WorkflowName, runId, Options.UnregisteredWorkflowTimeout);
+            await TryFailRunAsync(runId, new StructuredError($"Workflow '{run.WorkflowName}' is not registered with any worker that saw this run within {Options.UnregisteredWorkflowTimeout}.", null, RunErrorCodes.RuntimeError), cancellationToken).ConfigureAwait(false);
             outcome = ExecutionOutcome.Finished;
         }
 
@@ -152,6 +258,40 @@ internal sealed partial class WorkflowEngine
         }
 
         return outcome;
+    }
+
+    /// <summary>
+    /// When the run's workflow is not registered here: the time to offer the run again, or null once this worker has
+    /// waited <see cref="WorkflowRuntimeOptions.UnregisteredWorkflowTimeout"/> for another worker to take it.
+    /// </summary>
+    private DateTimeOffset? UnregisteredWaitEnds(string runId)
+    {
+        var now = Time.GetUtcNow();
+        if (Options.UnregisteredWorkflowTimeout <= TimeSpan.Zero)
+        {
+            return null;
+        }
+
+        if (_unregisteredSince.Count >= MaxUnregisteredTracked)
+        {
+            // Runs another worker took are never seen here again: forget entries long past their timeout.
+            foreach (var (staleRunId, since) in _unregisteredSince)
+            {
+                if (now - since > 2 * Options.UnregisteredWorkflowTimeout)
+                {
+                    _unregisteredSince.TryRemove(staleRunId, out _);
+                }
+            }
+        }
+
+        var firstSeen = _unregisteredSince.GetOrAdd(runId, now);
+        if (now - firstSeen >= Options.UnregisteredWorkflowTimeout)
+        {
+            _unregisteredSince.TryRemove(runId, out _);
+            return null;
+        }
+
+        return now + Options.UnregisteredWorkflowRetryDelay;
     }
 
     /// <summary>A child that ended wakes its parent, which may be waiting for it.</summary>
@@ -180,4 +320,16 @@ internal sealed partial class WorkflowEngine
 
     [LoggerMessage(EventId = 202, Level = LogLevel.Error, Message = "Run {RunId} failed after {Deliveries} failed invocations")]
     private static partial void LogDeliveriesExhausted(ILogger logger, Exception exception, string runId, int deliveries);
+
+    [LoggerMessage(EventId = 203, Level = LogLevel.Error, Message = "Run {RunId} failed: {Deliveries} earlier deliveries of its invocation failed or their workers stopped")]
+    private static partial void LogDeliveriesSpent(ILogger logger, string runId, int deliveries);
+
+    [LoggerMessage(EventId = 204, Level = LogLevel.Warning, Message = "Invocation of run {RunId} hit a transient World failure; redelivering in {Delay} without counting a failed delivery")]
+    private static partial void LogTransientFailure(ILogger logger, Exception exception, string runId, TimeSpan delay);
+
+    [LoggerMessage(EventId = 205, Level = LogLevel.Warning, Message = "Workflow {WorkflowName} of run {RunId} is not registered with this worker; handing the run back for a worker that has it")]
+    private static partial void LogUnregisteredReleased(ILogger logger, string workflowName, string runId);
+
+    [LoggerMessage(EventId = 206, Level = LogLevel.Error, Message = "Workflow {WorkflowName} of run {RunId} stayed unregistered for {Timeout}; failing the run")]
+    private static partial void LogUnregisteredFailed(ILogger logger, string workflowName, string runId, TimeSpan timeout);
 }

@@ -185,6 +185,9 @@ internal sealed partial class WorkflowExecution
     /// </summary>
     private async Task<EventResult?> AppendAsync(string? correlationId, EventData data)
     {
+        // A cancelled invocation (shutdown, lost lease, abandoned after a deadlock) writes nothing more: another
+        // delivery of the run may be running by now.
+        _cancellation.ThrowIfCancellationRequested();
         try
         {
             return await World.Events.CreateAsync(RunId, new EventRequest(data, correlationId), CreateEventOptions.Default, _cancellation).ConfigureAwait(false);

@@ -28,6 +28,7 @@ internal sealed partial class WorkflowExecution : IWorkflowContext
     private readonly Dictionary<string, Operation> _operations = new(StringComparer.Ordinal);
     private readonly List<Operation> _requested = [];
     private readonly WorkflowSynchronizationContext _sync = new();
+    private readonly DeadlockWatchdog _watchdog;
     private readonly int _maxEvents;
     private string? _cursor;
     private bool _hasMore;
@@ -37,8 +38,9 @@ internal sealed partial class WorkflowExecution : IWorkflowContext
     private NonDeterminismException? _divergence;
     private Task<byte[]>? _body;
 
-    public WorkflowExecution(WorkflowEngine engine, WorkflowRegistration registration, WorkflowRun run, EventResult started, IServiceProvider services, CancellationToken cancellation)
+    public WorkflowExecution(WorkflowEngine engine, WorkflowRegistration registration, WorkflowRun run, EventResult started, IServiceProvider services, DeadlockWatchdog watchdog, CancellationToken cancellation)
     {
+        _watchdog = watchdog;
         _engine = engine;
         _services = services;
         _registration = registration;
@@ -77,10 +79,17 @@ internal sealed partial class WorkflowExecution : IWorkflowContext
             await FetchTailAsync().ConfigureAwait(false);
         }
 
-        _sync.Run(() => _body = _registration.Invoke(_services, this, _run.Input ?? ReadOnlyMemory<byte>.Empty, Serializer));
+        _watchdog.Guard(() => _sync.Run(() => _body = _registration.Invoke(_services, this, _run.Input ?? ReadOnlyMemory<byte>.Empty, Serializer)));
         while (true)
         {
             ReplayNewEvents();
+            if (_body!.IsFaulted)
+            {
+                // The code threw while replaying: its exception is the story, even if the rest of the log, which it
+                // never reached, would also read as a divergence.
+                return await FinishAsync(_body).ConfigureAwait(false);
+            }
+
             if (_divergence is not null)
             {
                 return await FailAsync(new StructuredError(_divergence.Message, null, RunErrorCodes.ReplayDivergence)).ConfigureAwait(false);
@@ -130,7 +139,16 @@ internal sealed partial class WorkflowExecution : IWorkflowContext
 
     private void ReplayNewEvents()
     {
-        while (_applied < _log.Count && _divergence is null)
+        if (_applied < _log.Count)
+        {
+            _watchdog.Guard(ReplayPending);
+        }
+    }
+
+    private void ReplayPending()
+    {
+        // Stops at the first fault of the workflow code: the events after it answer requests it will never make.
+        while (_applied < _log.Count && _divergence is null && !_body!.IsFaulted)
         {
             Apply(_log[_applied]);
             _applied++;

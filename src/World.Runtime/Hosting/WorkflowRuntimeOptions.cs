@@ -30,8 +30,39 @@ public sealed class WorkflowRuntimeOptions
     /// <summary>How long a stopping worker lets invocations finish before cancelling them. Default 30 s.</summary>
     public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>Failed invocations of one run before the run fails with <c>MAX_DELIVERIES_EXCEEDED</c>. Default 10.</summary>
+    /// <summary>
+    /// Failed invocations of one run before the run fails with <c>MAX_DELIVERIES_EXCEEDED</c>. A delivery fails when
+    /// the invocation throws, when workflow code deadlocks, or when its worker dies or loses the lease (the lease
+    /// expires); failures of the World itself (database unreachable) do not count. The worker that handles the
+    /// invocation decides with its own value, whatever process enqueued it. Default 10.
+    /// </summary>
     public int MaxDeliveries { get; set; } = 10;
+
+    /// <summary>
+    /// How long workflow code may run without yielding (awaiting a workflow operation) before the invocation is
+    /// treated as deadlocked: blocking calls such as <c>Task.Wait</c>, <c>.Result</c> or <c>Thread.Sleep</c> in
+    /// workflow code never yield. The delivery fails (and counts towards <see cref="MaxDeliveries"/>), its writes are
+    /// fenced, and its message moves on; the blocked thread cannot be reclaimed. Measured on the wall clock.
+    /// <see cref="Timeout.InfiniteTimeSpan"/> turns detection off. Default 5 s.
+    /// </summary>
+    public TimeSpan DeadlockTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// How long an invocation of a workflow this worker does not have registered is handed back to the queue for a
+    /// worker that has it (an older and a newer version running side by side during a rolling deploy) before the run
+    /// fails as not registered. Counted from when this worker first saw the run. Zero fails such runs at once.
+    /// Default 5 minutes.
+    /// </summary>
+    public TimeSpan UnregisteredWorkflowTimeout { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>How long an invocation of an unregistered workflow waits before it is offered again. Default 2 s.</summary>
+    public TimeSpan UnregisteredWorkflowRetryDelay { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// How long a stopping worker waits for invocations it cancelled to return before releasing their messages
+    /// without them (code that ignores cancellation). Default 5 s.
+    /// </summary>
+    public TimeSpan CancellationGracePeriod { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>
     /// A per-run event ceiling below the World's own (<see cref="EventResult.MaxEvents"/>); null uses the World's.
@@ -52,6 +83,16 @@ public sealed class WorkflowRuntimeOptions
         ArgumentOutOfRangeException.ThrowIfLessThan(Concurrency, 1, nameof(Concurrency));
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxParallelSteps, 1, nameof(MaxParallelSteps));
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxDeliveries, 1, nameof(MaxDeliveries));
+        // One below the queue's own limit, so the queue never dead-letters an invocation behind the runtime's back.
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(MaxDeliveries, Queue.QueueRules.MaxAttemptsLimit - 1, nameof(MaxDeliveries));
+        if (DeadlockTimeout != Timeout.InfiniteTimeSpan)
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(DeadlockTimeout, TimeSpan.Zero, nameof(DeadlockTimeout));
+        }
+
+        ArgumentOutOfRangeException.ThrowIfLessThan(UnregisteredWorkflowTimeout, TimeSpan.Zero, nameof(UnregisteredWorkflowTimeout));
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(UnregisteredWorkflowRetryDelay, TimeSpan.Zero, nameof(UnregisteredWorkflowRetryDelay));
+        ArgumentOutOfRangeException.ThrowIfLessThan(CancellationGracePeriod, TimeSpan.Zero, nameof(CancellationGracePeriod));
         if (MaxEventsPerRun is { } ceiling)
         {
             ArgumentOutOfRangeException.ThrowIfLessThan(ceiling, 2, nameof(MaxEventsPerRun));
