@@ -125,9 +125,6 @@ internal sealed class ChaosEnvironment : IAsyncDisposable
     /// </summary>
     public async Task<IReadOnlyList<WorkerProcess>> StartWorkersAsync(int count, WorkerSpec spec, CancellationToken cancellationToken)
     {
-        // Logged as a fault: on a busy two-core machine cold processes have been seen to stall a heartbeat past the
-        // lease and lose a warm-up run to another worker (a re-execution, never an overlap: that stays a violation).
-        var startUp = Faults.Begin($"start-up and warm-up of {count} cold worker processes");
         var workers = await Workers.StartManyAsync(count, spec, cancellationToken);
         var warmUp = await StartRunsAsync("chaos-steps", 3 * count, _ => 20, RunExpectation.Completed, cancellationToken);
         foreach (var runId in warmUp)
@@ -135,7 +132,6 @@ internal sealed class ChaosEnvironment : IAsyncDisposable
             await Client.GetHandle<int>(runId).GetResultAsync(cancellationToken: cancellationToken).WaitAsync(TimeSpan.FromSeconds(60), cancellationToken);
         }
 
-        Faults.Finish(startUp);
         return workers;
     }
 

@@ -19,7 +19,7 @@ internal sealed class FaultLog
         }
     }
 
-    /// <summary>A fault that lasts until <see cref="InjectedFault.End"/> is set through <see cref="Finish"/>.</summary>
+    /// <summary>A fault that lasts until <see cref="InjectedFault.End"/> is set through <see cref="Finish(InjectedFault)"/>.</summary>
     public InjectedFault Begin(string description)
     {
         var fault = new InjectedFault(description, DateTimeOffset.UtcNow);
@@ -31,11 +31,14 @@ internal sealed class FaultLog
         return fault;
     }
 
-    public void Finish(InjectedFault fault)
+    public void Finish(InjectedFault fault) => Finish(fault, DateTimeOffset.UtcNow);
+
+    /// <summary>Ends a fault at a given time (in the future for an effect known to outlast the call, e.g. a cold start).</summary>
+    public void Finish(InjectedFault fault, DateTimeOffset end)
     {
         lock (_gate)
         {
-            fault.End = DateTimeOffset.UtcNow;
+            fault.End = end;
         }
     }
 

@@ -8,6 +8,8 @@ namespace World.Postgres.Tests.Chaos;
 /// </summary>
 internal sealed class WorkerFleet : IAsyncDisposable
 {
+    private static readonly TimeSpan ColdStartAftermath = TimeSpan.FromSeconds(4);
+
     private readonly ChaosEnvironment _environment;
     private readonly Lock _gate = new();
     private readonly List<WorkerProcess> _workers = [];
@@ -41,7 +43,13 @@ internal sealed class WorkerFleet : IAsyncDisposable
     public async Task<WorkerProcess> StartAsync(WorkerSpec spec, CancellationToken cancellationToken)
     {
         var name = $"w{Interlocked.Increment(ref _next)}";
+
+        // A cold process on a busy two-core machine (JIT of the whole invocation path) has been seen to stall its
+        // heartbeat past the 2 s lease during its first seconds; the runtime then cancels the handler and the step runs
+        // again elsewhere. Such a re-execution is explained by the start-up; an overlap never is.
+        var coldStart = _environment.Faults.Begin($"cold start of {name}");
         var worker = await WorkerProcess.StartAsync(name, spec, _environment.WorkerConnectionString(name, spec.Connection), ChaosEnvironment.Schema, _environment.Journal, _environment.Faults, cancellationToken);
+        _environment.Faults.Finish(coldStart, DateTimeOffset.UtcNow + ColdStartAftermath);
         lock (_gate)
         {
             _workers.Add(worker);
