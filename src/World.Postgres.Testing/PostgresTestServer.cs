@@ -28,12 +28,16 @@ public sealed class PostgresTestServer : IAsyncDisposable
 
     private readonly string? _root;
     private readonly string? _binaries;
+    private readonly string? _serverOptions;
+    private readonly SemaphoreSlim _control = new(1, 1);
+    private bool _stopped;
 
-    private PostgresTestServer(string connectionString, string? root, string? binaries)
+    private PostgresTestServer(string connectionString, string? root, string? binaries, string? serverOptions)
     {
         ConnectionString = connectionString;
         _root = root;
         _binaries = binaries;
+        _serverOptions = serverOptions;
     }
 
     /// <summary>The connection string of the server's <c>postgres</c> database.</summary>
@@ -50,9 +54,20 @@ public sealed class PostgresTestServer : IAsyncDisposable
         var external = Environment.GetEnvironmentVariable(ConnectionVariable);
         if (!string.IsNullOrWhiteSpace(external))
         {
-            return new PostgresTestServer(external, root: null, binaries: null);
+            return new PostgresTestServer(external, root: null, binaries: null, serverOptions: null);
         }
 
+        return await StartThrowawayAsync(settings, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Starts a throwaway cluster even when <c>WORLD_POSTGRES_CONNECTION</c> is set: for tests that stop, restart or
+    /// otherwise disturb their server (fault injection), which must never touch a shared one.
+    /// </summary>
+    /// <param name="settings">Extra server settings (<c>name=value</c>).</param>
+    /// <param name="cancellationToken">Cancels the start.</param>
+    public static async Task<PostgresTestServer> StartThrowawayAsync(IReadOnlyList<string>? settings = null, CancellationToken cancellationToken = default)
+    {
         var binaries = FindBinaries();
         var root = Directory.CreateTempSubdirectory("world-pg-").FullName;
         try
@@ -76,9 +91,10 @@ public sealed class PostgresTestServer : IAsyncDisposable
                     "-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off", "-c", "max_connections=300",
                     .. (settings ?? []).SelectMany(static setting => new[] { "-c", setting }),
                 ];
+                var serverOptions = string.Join(' ', options);
                 try
                 {
-                    await RunAsync(Path.Combine(binaries, "pg_ctl"), ["-D", data, "-l", Path.Combine(root, "server.log"), "-w", "-t", "60", "-o", string.Join(' ', options), "start"], asServiceUser, cancellationToken).ConfigureAwait(false);
+                    await RunAsync(Path.Combine(binaries, "pg_ctl"), ["-D", data, "-l", Path.Combine(root, "server.log"), "-w", "-t", "60", "-o", serverOptions, "start"], asServiceUser, cancellationToken).ConfigureAwait(false);
                 }
                 catch (InvalidOperationException) when (attempt < 3)
                 {
@@ -93,7 +109,7 @@ public sealed class PostgresTestServer : IAsyncDisposable
                     Database = "postgres",
                     IncludeErrorDetail = true,
                 }.ConnectionString;
-                return new PostgresTestServer(connectionString, root, binaries);
+                return new PostgresTestServer(connectionString, root, binaries, serverOptions);
             }
         }
         catch
@@ -103,23 +119,112 @@ public sealed class PostgresTestServer : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Stops a throwaway cluster and keeps its data, as an operator's <c>pg_ctl stop</c> would: every session is
+    /// disconnected and new connections are refused until <see cref="StartAgainAsync"/>.
+    /// </summary>
+    /// <param name="mode">How sessions end: <see cref="PostgresStopMode.Immediate"/> simulates a crash of the server.</param>
+    /// <param name="cancellationToken">Cancels waiting for the stop.</param>
+    /// <exception cref="InvalidOperationException">The server is not a throwaway cluster, or it is stopped already.</exception>
+    public async Task StopAsync(PostgresStopMode mode = PostgresStopMode.Fast, CancellationToken cancellationToken = default)
+    {
+        var root = RequireThrowaway();
+        await _control.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (_stopped)
+            {
+                throw new InvalidOperationException("The server is stopped already.");
+            }
+
+            await RunAsync(Path.Combine(_binaries!, "pg_ctl"), ["-D", Path.Combine(root, "data"), "-m", ModeName(mode), "-w", "-t", "60", "stop"], Environment.UserName == "root", cancellationToken).ConfigureAwait(false);
+            _stopped = true;
+        }
+        finally
+        {
+            _control.Release();
+        }
+    }
+
+    /// <summary>Starts a cluster stopped by <see cref="StopAsync"/> again, on the same port with the same settings and data.</summary>
+    /// <param name="cancellationToken">Cancels waiting for the start.</param>
+    /// <exception cref="InvalidOperationException">The server is not a throwaway cluster, or it is running.</exception>
+    public async Task StartAgainAsync(CancellationToken cancellationToken = default)
+    {
+        var root = RequireThrowaway();
+        await _control.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (!_stopped)
+            {
+                throw new InvalidOperationException("The server is running.");
+            }
+
+            await RunAsync(Path.Combine(_binaries!, "pg_ctl"), ["-D", Path.Combine(root, "data"), "-l", Path.Combine(root, "server.log"), "-w", "-t", "60", "-o", _serverOptions!, "start"], Environment.UserName == "root", cancellationToken).ConfigureAwait(false);
+            _stopped = false;
+        }
+        finally
+        {
+            _control.Release();
+        }
+    }
+
+    /// <summary>Restarts a running throwaway cluster (<c>pg_ctl restart</c>): every session is disconnected, the data is kept.</summary>
+    /// <param name="mode">How sessions end before the restart.</param>
+    /// <param name="cancellationToken">Cancels waiting for the restart.</param>
+    /// <exception cref="InvalidOperationException">The server is not a throwaway cluster, or it is stopped.</exception>
+    public async Task RestartAsync(PostgresStopMode mode = PostgresStopMode.Fast, CancellationToken cancellationToken = default)
+    {
+        var root = RequireThrowaway();
+        await _control.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (_stopped)
+            {
+                throw new InvalidOperationException("The server is stopped; start it with StartAgainAsync.");
+            }
+
+            await RunAsync(Path.Combine(_binaries!, "pg_ctl"), ["-D", Path.Combine(root, "data"), "-l", Path.Combine(root, "server.log"), "-m", ModeName(mode), "-w", "-t", "60", "-o", _serverOptions!, "restart"], Environment.UserName == "root", cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _control.Release();
+        }
+    }
+
     /// <summary>Stops a throwaway cluster (immediately: its data is disposable) and deletes its directory.</summary>
     public async ValueTask DisposeAsync()
     {
         if (_root is null)
         {
+            _control.Dispose();
             return;
         }
 
         try
         {
-            await RunAsync(Path.Combine(_binaries!, "pg_ctl"), ["-D", Path.Combine(_root, "data"), "-m", "immediate", "-w", "stop"], Environment.UserName == "root", CancellationToken.None).ConfigureAwait(false);
+            if (!_stopped)
+            {
+                await RunAsync(Path.Combine(_binaries!, "pg_ctl"), ["-D", Path.Combine(_root, "data"), "-m", "immediate", "-w", "stop"], Environment.UserName == "root", CancellationToken.None).ConfigureAwait(false);
+            }
         }
         finally
         {
             Directory.Delete(_root, recursive: true);
+            _control.Dispose();
         }
     }
+
+    private string RequireThrowaway() =>
+        _root ?? throw new InvalidOperationException($"Only a throwaway cluster can be stopped or restarted; this server comes from {ConnectionVariable}.");
+
+    private static string ModeName(PostgresStopMode mode) => mode switch
+    {
+        PostgresStopMode.Smart => "smart",
+        PostgresStopMode.Fast => "fast",
+        PostgresStopMode.Immediate => "immediate",
+        _ => throw new ArgumentOutOfRangeException(nameof(mode), mode, "Unknown stop mode."),
+    };
 
     private static string FindBinaries()
     {
