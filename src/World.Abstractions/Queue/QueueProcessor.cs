@@ -346,7 +346,7 @@ public sealed partial class QueueProcessor
             {
                 await StopAsync(heartbeatStop, heartbeat).ConfigureAwait(false);
                 var failure = new QueueFailure(
-                    new StructuredError(exception.Message, exception.StackTrace, exception.GetType().Name),
+                    StructuredError.FromException(exception, exception.GetType().Name, fullText: false),
                     _options.Backoff.DelayFor(message.Failures + 1));
                 FailureOutcome? outcome = null;
                 await SettleAsync(delivery, async token =>

@@ -201,12 +201,7 @@ public sealed class PostgresQueue : IWorldQueue, IAsyncDisposable
     {
         _context.ThrowIfDisposed();
         QueueRules.ValidateLease(lease);
-        if (failure?.Error?.Message is null)
-        {
-            throw new WorldValidationException("A failure with an error message is required.", nameof(failure));
-        }
-
-        QueueRules.RequireDelay(failure.RetryDelay, "retryDelay");
+        QueueRules.ValidateFailure(failure);
         var now = Now();
         var rows = await _context.QueryAsync(
             _sql.Fail,

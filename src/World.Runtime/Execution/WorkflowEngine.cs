@@ -118,7 +118,7 @@ internal sealed partial class WorkflowEngine
         {
             // The last delivery failed: end the run visibly instead of leaving it running with nothing to move it.
             LogDeliveriesExhausted(Logger, exception, runId, message.Failures + 1);
-            await FailExhaustedRunAsync(runId, new StructuredError(exception.Message, exception.ToString(), RunErrorCodes.MaxDeliveriesExceeded), cancellationToken).ConfigureAwait(false);
+            await FailExhaustedRunAsync(runId, StructuredError.FromException(exception, RunErrorCodes.MaxDeliveriesExceeded), cancellationToken).ConfigureAwait(false);
             return QueueHandlerResult.Complete;
         }
     }

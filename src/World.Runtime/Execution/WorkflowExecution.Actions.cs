@@ -220,8 +220,7 @@ internal sealed partial class WorkflowExecution
         return added;
     }
 
-    private static StructuredError ErrorOf(Exception exception, string? code) =>
-        new(exception.Message, exception.ToString(), code);
+    private static StructuredError ErrorOf(Exception exception, string? code) => StructuredError.FromException(exception, code);
 
     /// <summary>An unguessable hook token: 256 random bits, URL-safe.</summary>
     private static string NewToken() =>

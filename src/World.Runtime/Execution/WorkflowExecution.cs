@@ -383,7 +383,7 @@ internal sealed partial class WorkflowExecution : IWorkflowContext
 
         var exception = body.Exception?.InnerException ?? new OperationCanceledException("The workflow was cancelled.");
         var code = exception is NonDeterminismException ? RunErrorCodes.ReplayDivergence : RunErrorCodes.UserError;
-        return await FailAsync(new StructuredError(exception.Message, exception.ToString(), code)).ConfigureAwait(false);
+        return await FailAsync(StructuredError.FromException(exception, code)).ConfigureAwait(false);
     }
 
     private async Task<ExecutionOutcome> FailAsync(StructuredError error)
