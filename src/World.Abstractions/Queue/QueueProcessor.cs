@@ -77,7 +77,7 @@ public sealed partial class QueueProcessor
         _time = timeProvider ?? TimeProvider.System;
         _logger = logger ?? NullLogger.Instance;
         _renewalMargin = options.LeaseDuration / 4;
-        _health = new QueueProcessorHealth(QueueProcessorState.Healthy, "Not started.", _time.GetUtcNow(), 0, CircuitOpen: false, AbandonedHandlers: 0);
+        _health = new QueueProcessorHealth(QueueProcessorState.Healthy, "Claiming normally.", _time.GetUtcNow(), 0, CircuitOpen: false, AbandonedHandlers: 0);
         _claimPipeline = BuildClaimPipeline();
         _settlePipeline = new ResiliencePipelineBuilder { TimeProvider = _time }
             .AddRetry(new RetryStrategyOptions
@@ -422,8 +422,12 @@ public sealed partial class QueueProcessor
             while (true)
             {
                 await Task.Delay(_options.HeartbeatInterval, _time, stop).ConfigureAwait(false);
+                // Retries stop a quarter lease before expiry, to tell the handler in time. A heartbeat that wakes up
+                // past that point (a starved thread pool) still tries until the expiry itself: a renewal that
+                // succeeds proves nobody else has taken the message.
+                var now = _time.GetUtcNow();
                 var cutoff = delivery.LeaseValidUntil - _renewalMargin;
-                var remaining = cutoff - _time.GetUtcNow();
+                var remaining = (now < cutoff ? cutoff : delivery.LeaseValidUntil) - now;
                 bool renewed;
                 if (remaining <= TimeSpan.Zero)
                 {

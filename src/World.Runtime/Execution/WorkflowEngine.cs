@@ -47,6 +47,10 @@ internal sealed partial class WorkflowEngine
 
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, DateTimeOffset> _unregisteredSince = new(StringComparer.Ordinal);
 
+    // Consecutive transient failures per run in this worker: the backoff grows while the World keeps failing. An entry
+    // lives only while its run keeps failing here; the next successful invocation removes it.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, int> _transientStreaks = new(StringComparer.Ordinal);
+
     /// <summary>Makes sure the run has a live invocation message; a coalescing enqueue also wakes a sleeping or running one.</summary>
     public Task EnqueueAsync(string runId, bool wake, CancellationToken cancellationToken) =>
         World.Queue.EnqueueAsync(Options.QueueName, Encoding.UTF8.GetBytes(runId), InvocationOptions(runId, wake), cancellationToken);
@@ -97,6 +101,7 @@ internal sealed partial class WorkflowEngine
             }
 
             var outcome = await running.ConfigureAwait(false);
+            _transientStreaks.TryRemove(runId, out _);
             if (outcome.Ended)
             {
                 _unregisteredSince.TryRemove(runId, out _);
@@ -110,7 +115,8 @@ internal sealed partial class WorkflowEngine
         catch (Exception exception) when (WorldFaults.IsTransient(exception) && !cancellationToken.IsCancellationRequested)
         {
             // The World failed, not the run: try again soon without spending one of the run's deliveries.
-            var delay = TransientBackoff.DelayFor(Math.Max(1, message.Attempt - message.Failures));
+            var streak = _transientStreaks.AddOrUpdate(runId, 1, static (_, count) => Math.Min(count + 1, 16));
+            var delay = TransientBackoff.DelayFor(streak);
             LogTransientFailure(Logger, exception, runId, delay);
             return QueueHandlerResult.Redeliver(delay);
         }

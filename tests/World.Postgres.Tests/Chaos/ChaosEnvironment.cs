@@ -116,11 +116,11 @@ internal sealed class ChaosEnvironment : IAsyncDisposable
     /// Every third run has a slow step longer than the lease (a handler that outlives a lost lease overlaps its
     /// redelivery there), the others a short one.
     /// </summary>
-    public static int SlowStepMilliseconds(int index) => index % 3 == 0 ? 2500 : 300;
+    public static int SlowStepMilliseconds(int index) => index % 3 == 0 ? 3500 : 300;
 
     /// <summary>
     /// Starts <paramref name="count"/> workers and warms them up with a few short runs before any fault: a cold
-    /// process (JIT, first connections) on a busy two-core machine can stall its heartbeat past a 2 s lease, and a
+    /// process (JIT, first connections) on a busy two-core machine can stall its heartbeat past a short lease, and a
     /// re-execution caused by that would be no fault of the test's making.
     /// </summary>
     public async Task<IReadOnlyList<WorkerProcess>> StartWorkersAsync(int count, WorkerSpec spec, CancellationToken cancellationToken)

@@ -16,8 +16,11 @@ internal static class ChaosSettings
 
     public static bool IsSoak => Factor > 1;
 
-    /// <summary>The lease of the workers' invocations: short, so that recovery after a crash takes seconds.</summary>
-    public static TimeSpan Lease { get; } = TimeSpan.FromSeconds(2);
+    /// <summary>
+    /// The lease of the workers' invocations: short, so that recovery after a crash takes seconds, yet six heartbeats
+    /// long, so that a CPU-starved test machine does not make workers give up leases they still hold.
+    /// </summary>
+    public static TimeSpan Lease { get; } = TimeSpan.FromSeconds(3);
 
     public static TimeSpan Heartbeat { get; } = TimeSpan.FromMilliseconds(500);
 

@@ -45,7 +45,7 @@ internal sealed class WorkerFleet : IAsyncDisposable
         var name = $"w{Interlocked.Increment(ref _next)}";
 
         // A cold process on a busy two-core machine (JIT of the whole invocation path) has been seen to stall its
-        // heartbeat past the 2 s lease during its first seconds; the runtime then cancels the handler and the step runs
+        // heartbeat past the short lease during its first seconds; the runtime then cancels the handler and the step runs
         // again elsewhere. Such a re-execution is explained by the start-up; an overlap never is.
         var coldStart = _environment.Faults.Begin($"cold start of {name}");
         var worker = await WorkerProcess.StartAsync(name, spec, _environment.WorkerConnectionString(name, spec.Connection), ChaosEnvironment.Schema, _environment.Journal, _environment.Faults, cancellationToken);
