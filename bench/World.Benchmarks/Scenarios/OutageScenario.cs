@@ -77,13 +77,8 @@ internal static class OutageScenario
         }
 
         var measurements = results.Select(static r => new Measurement($"{r.Fault}, {r.Lease}", 0, r.RunsCompleted, 0, "run", new LatencySummary(0, 0, 0, 0, 0))).ToList();
+        // Recovery times are seconds, not ratios: they are in Faults, one entry per fault and lease setting.
         var ratios = new Dictionary<string, double>();
-        foreach (var result in results)
-        {
-            ratios[$"{result.Fault}, {result.Lease}: seconds to first completion"] = result.FirstCompletionSeconds ?? double.NaN;
-            ratios[$"{result.Fault}, {result.Lease}: seconds to 90 % rate"] = result.Recovered90Seconds ?? double.NaN;
-        }
-
         return new ScenarioReport("outage", backend.Kind, DateTimeOffset.UtcNow, backend.Machine, measurements, ratios) { Checks = checks, Faults = results };
     }
 
