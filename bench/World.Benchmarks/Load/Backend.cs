@@ -10,13 +10,21 @@ internal sealed class Backend : IAsyncDisposable
 {
     private readonly PostgresTestServer? _server;
 
-    private Backend(string kind, IWorld world, NpgsqlDataSource? raw, PostgresTestServer? server, MachineInfo machine)
+    /// <summary>The <c>application_name</c> of the World's connections, so that monitoring and fault injection can tell them apart.</summary>
+    public const string WorldApplicationName = "world-bench";
+
+    /// <summary>The <c>application_name</c> of the raw (baseline and monitoring) connections.</summary>
+    public const string RawApplicationName = "world-bench-raw";
+
+    private Backend(string kind, IWorld world, NpgsqlDataSource? raw, PostgresTestServer? server, MachineInfo machine, string? schema, string? worldConnectionString)
     {
         Kind = kind;
         World = world;
         Raw = raw;
         _server = server;
         Machine = machine;
+        Schema = schema;
+        WorldConnectionString = worldConnectionString;
     }
 
     public string Kind { get; }
@@ -28,13 +36,28 @@ internal sealed class Backend : IAsyncDisposable
 
     public MachineInfo Machine { get; }
 
-    public static async Task<Backend> StartAsync(RunnerOptions options)
+    /// <summary>The World's schema (PostgreSQL only), for monitoring queries.</summary>
+    public string? Schema { get; }
+
+    /// <summary>The connection string the World uses (PostgreSQL only), for scenarios that build more Worlds on the same schema.</summary>
+    public string? WorldConnectionString { get; }
+
+    /// <summary>The server this runner started, when it started one: fault-injecting scenarios stop and restart it.</summary>
+    public PostgresTestServer? Server => _server;
+
+    /// <param name="options">The command line.</param>
+    /// <param name="worldPoolSize">The World's connection pool; null sizes it from the concurrency.</param>
+    /// <param name="ownServer">
+    /// Start a throwaway cluster even when <c>WORLD_POSTGRES_CONNECTION</c> is set, and refuse <c>--connection</c>: for
+    /// scenarios that stop and restart the server, which must never touch a shared one.
+    /// </param>
+    public static async Task<Backend> StartAsync(RunnerOptions options, int? worldPoolSize = null, bool ownServer = false)
     {
         if (options.Backend == "inmemory")
         {
             var memory = new InMemoryWorld();
             await memory.StartAsync().ConfigureAwait(false);
-            return new Backend("inmemory", memory, null, null, Describe(null, new Dictionary<string, string>()));
+            return new Backend("inmemory", memory, null, null, Describe(null, new Dictionary<string, string>()), null, null);
         }
 
         // A durable server unless asked otherwise: the targets are stated for fsync on.
@@ -43,16 +66,25 @@ internal sealed class Backend : IAsyncDisposable
             : ["fsync=off", "synchronous_commit=off", "shared_buffers=256MB"];
         PostgresTestServer? server = null;
         var connectionString = options.ConnectionString;
+        if (ownServer && connectionString is not null)
+        {
+            throw new ArgumentException($"{options.Scenario} stops and restarts its server, so it starts its own; --connection is not supported.");
+        }
+
         if (connectionString is null)
         {
-            server = await PostgresTestServer.StartAsync(settings).ConfigureAwait(false);
+            server = ownServer
+                ? await PostgresTestServer.StartThrowawayAsync(settings).ConfigureAwait(false)
+                : await PostgresTestServer.StartAsync(settings).ConfigureAwait(false);
             connectionString = server.ConnectionString;
         }
 
         // The raw baseline prepares its statements like the World does (auto-prepare), so the ratio compares like with like.
-        var builder = new NpgsqlConnectionStringBuilder(connectionString) { MaxPoolSize = Math.Max(50, options.Concurrency * 3), Multiplexing = false, MaxAutoPrepare = 64 };
-        var raw = NpgsqlDataSource.Create(builder.ConnectionString);
-        var world = new PostgresWorld(new WorldPostgresOptions { ConnectionString = builder.ConnectionString, Schema = "bench_" + Guid.NewGuid().ToString("N")[..8] });
+        var builder = new NpgsqlConnectionStringBuilder(connectionString) { MaxPoolSize = worldPoolSize ?? Math.Max(50, options.Concurrency * 3), Multiplexing = false, MaxAutoPrepare = 64 };
+        var raw = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(builder.ConnectionString) { ApplicationName = RawApplicationName }.ConnectionString);
+        var worldConnectionString = new NpgsqlConnectionStringBuilder(builder.ConnectionString) { ApplicationName = WorldApplicationName }.ConnectionString;
+        var schema = "bench_" + Guid.NewGuid().ToString("N")[..8];
+        var world = new PostgresWorld(new WorldPostgresOptions { ConnectionString = worldConnectionString, Schema = schema });
         await world.StartAsync().ConfigureAwait(false);
 
         var serverSettings = new Dictionary<string, string>();
@@ -71,7 +103,7 @@ internal sealed class Backend : IAsyncDisposable
             version = (string?)await command.ExecuteScalarAsync().ConfigureAwait(false);
         }
 
-        return new Backend("postgres", world, raw, server, Describe(version, serverSettings));
+        return new Backend("postgres", world, raw, server, Describe(version, serverSettings), schema, worldConnectionString);
     }
 
     public async ValueTask DisposeAsync()

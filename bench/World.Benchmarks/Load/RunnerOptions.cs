@@ -9,7 +9,10 @@ internal sealed record RunnerOptions
 
     public string Backend { get; init; } = "postgres";
 
-    public TimeSpan Duration { get; init; } = TimeSpan.FromSeconds(10);
+    /// <summary>The measured time (soak: the whole run, default 60 s; outage: the steady load before each fault; others: default 10 s).</summary>
+    public TimeSpan Duration => DurationOverride ?? TimeSpan.FromSeconds(Scenario == "soak" ? 60 : 10);
+
+    public TimeSpan? DurationOverride { get; init; }
 
     /// <summary>Explicit concurrency; null runs each scenario's standard levels.</summary>
     public int? ConcurrencyOverride { get; init; }
@@ -36,7 +39,7 @@ internal sealed record RunnerOptions
             options = args[i] switch
             {
                 "--backend" => options with { Backend = RequireBackend(Value()) },
-                "--duration" => options with { Duration = TimeSpan.FromSeconds(double.Parse(Value(), CultureInfo.InvariantCulture)) },
+                "--duration" => options with { DurationOverride = TimeSpan.FromSeconds(double.Parse(Value(), CultureInfo.InvariantCulture)) },
                 "--concurrency" => options with { ConcurrencyOverride = int.Parse(Value(), CultureInfo.InvariantCulture) },
                 "--json" => options with { JsonPath = Value() },
                 "--connection" => options with { ConnectionString = Value() },
