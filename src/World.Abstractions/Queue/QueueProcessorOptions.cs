@@ -37,8 +37,11 @@ public sealed record QueueProcessorOptions
     /// </summary>
     public TimeSpan FaultRetryDelay { get; init; } = TimeSpan.FromMilliseconds(200);
 
-    /// <summary>The longest delay between retries of a failing claim.</summary>
-    public TimeSpan FaultRetryMaxDelay { get; init; } = TimeSpan.FromSeconds(30);
+    /// <summary>
+    /// The longest delay between retries of a failing claim. Short, so that consumers resume within seconds of the
+    /// backend coming back; the circuit breaker keeps a failing backend from being hammered meanwhile.
+    /// </summary>
+    public TimeSpan FaultRetryMaxDelay { get; init; } = TimeSpan.FromSeconds(5);
 
     /// <summary>How long claiming pauses once the circuit breaker opens after consecutive claim failures.</summary>
     public TimeSpan CircuitBreakDuration { get; init; } = TimeSpan.FromSeconds(5);

@@ -120,8 +120,8 @@ public sealed class PostgresQueue : IWorldQueue, IAsyncDisposable
             reclaim.Parameters.Add(DbValues.Timestamp(now));
             reclaim.Parameters.Add(DbValues.Json(QueueRules.LeaseExpired));
             batch.BatchCommands.Add(reclaim);
-            var claim = new NpgsqlBatchCommand(_sql.Claim);
-            claim.Parameters.Add(DbValues.TextArray(queues));
+            var claim = new NpgsqlBatchCommand(queues.Length == 1 ? _sql.ClaimOne : _sql.Claim);
+            claim.Parameters.Add(queues.Length == 1 ? DbValues.Text(queues[0]) : DbValues.TextArray(queues));
             claim.Parameters.Add(DbValues.Timestamp(now));
             claim.Parameters.Add(DbValues.Integer(request.MaxMessages));
             claim.Parameters.Add(DbValues.Text(leaseId));

@@ -1,6 +1,7 @@
 using System.Text;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Polly;
 using World.Queue;
 
 namespace World.Runtime.Execution;
@@ -43,7 +44,8 @@ internal sealed partial class WorkflowEngine
 
     private const int MaxUnregisteredTracked = 10_000;
 
-    private static readonly RetryBackoff TransientBackoff = new() { Initial = TimeSpan.FromMilliseconds(250), Max = TimeSpan.FromSeconds(30) };
+    // Capped low: the World is back within seconds after most outages, and runs should follow it promptly.
+    private static readonly RetryBackoff TransientBackoff = new() { Initial = TimeSpan.FromMilliseconds(250), Max = TimeSpan.FromSeconds(5) };
 
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, DateTimeOffset> _unregisteredSince = new(StringComparer.Ordinal);
 
@@ -51,16 +53,39 @@ internal sealed partial class WorkflowEngine
     // lives only while its run keeps failing here; the next successful invocation removes it.
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, int> _transientStreaks = new(StringComparer.Ordinal);
 
-    /// <summary>Makes sure the run has a live invocation message; a coalescing enqueue also wakes a sleeping or running one.</summary>
-    public Task EnqueueAsync(string runId, bool wake, CancellationToken cancellationToken) =>
-        World.Queue.EnqueueAsync(Options.QueueName, Encoding.UTF8.GetBytes(runId), InvocationOptions(runId, wake), cancellationToken);
+    /// <summary>
+    /// Makes sure the run has a live invocation message; a coalescing enqueue also wakes a sleeping or running one.
+    /// Transient failures are retried for a while: the write this enqueue follows (a new run, a hook payload, a
+    /// cancellation) has committed, and without its message the run would wait for the next worker start.
+    /// </summary>
+    public async Task EnqueueAsync(string runId, bool wake, CancellationToken cancellationToken) =>
+        await EnqueueRetry.ExecuteAsync(
+            async token => await World.Queue.EnqueueAsync(Options.QueueName, Encoding.UTF8.GetBytes(runId), InvocationOptions(runId, wake), token).ConfigureAwait(false),
+            cancellationToken).ConfigureAwait(false);
 
-    /// <summary>Enqueues the first invocation of new runs in one batch.</summary>
-    public Task EnqueueManyAsync(IReadOnlyList<string> runIds, CancellationToken cancellationToken) =>
-        World.Queue.EnqueueBatchAsync(
-            Options.QueueName,
-            runIds.Select(runId => new EnqueueRequest(Encoding.UTF8.GetBytes(runId), InvocationOptions(runId, wake: false))).ToArray(),
-            cancellationToken);
+    /// <summary>Enqueues the first invocation of new runs in one batch, retried like <see cref="EnqueueAsync"/>.</summary>
+    public async Task EnqueueManyAsync(IReadOnlyList<string> runIds, CancellationToken cancellationToken)
+    {
+        var requests = runIds.Select(runId => new EnqueueRequest(Encoding.UTF8.GetBytes(runId), InvocationOptions(runId, wake: false))).ToArray();
+        await EnqueueRetry.ExecuteAsync(
+            async token => await World.Queue.EnqueueBatchAsync(Options.QueueName, requests, token).ConfigureAwait(false),
+            cancellationToken).ConfigureAwait(false);
+    }
+
+    // Enqueues are idempotent (the run id is the key), so retrying one is always safe. About 20 s in all.
+    private Polly.ResiliencePipeline EnqueueRetry => _enqueueRetry ??= new Polly.ResiliencePipelineBuilder { TimeProvider = Time }
+        .AddRetry(new Polly.Retry.RetryStrategyOptions
+        {
+            ShouldHandle = new Polly.PredicateBuilder().Handle<Exception>(WorldFaults.IsTransient),
+            MaxRetryAttempts = 8,
+            BackoffType = Polly.DelayBackoffType.Exponential,
+            UseJitter = true,
+            Delay = TimeSpan.FromMilliseconds(100),
+            MaxDelay = TimeSpan.FromSeconds(5),
+        })
+        .Build();
+
+    private Polly.ResiliencePipeline? _enqueueRetry;
 
     // One live message per run: the run id is the idempotency key; a wake-up coalesces into the live message. The
     // queue's own attempt budget is only a backstop: the handling worker decides with its own MaxDeliveries, and a
