@@ -364,9 +364,6 @@ internal sealed partial class WorkflowEngine
     [LoggerMessage(EventId = 202, Level = LogLevel.Error, Message = "Run {RunId} failed after {Deliveries} failed invocations")]
     private static partial void LogDeliveriesExhausted(ILogger logger, Exception exception, string runId, int deliveries);
 
-    [LoggerMessage(EventId = 207, Level = LogLevel.Warning, Message = "Dead letter {MessageId} on the workflow queue names no run; leaving it for an operator")]
-    private static partial void LogForeignDeadLetter(ILogger logger, Exception exception, string messageId);
-
     [LoggerMessage(EventId = 203, Level = LogLevel.Error, Message = "Run {RunId} failed: {Deliveries} earlier deliveries of its invocation failed or their workers stopped")]
     private static partial void LogDeliveriesSpent(ILogger logger, string runId, int deliveries);
 
@@ -378,4 +375,7 @@ internal sealed partial class WorkflowEngine
 
     [LoggerMessage(EventId = 206, Level = LogLevel.Error, Message = "Workflow {WorkflowName} of run {RunId} stayed unregistered for {Timeout}; failing the run")]
     private static partial void LogUnregisteredFailed(ILogger logger, string workflowName, string runId, TimeSpan timeout);
+
+    [LoggerMessage(EventId = 207, Level = LogLevel.Warning, Message = "Dead letter {MessageId} on the workflow queue names no run; leaving it for an operator")]
+    private static partial void LogForeignDeadLetter(ILogger logger, Exception exception, string messageId);
 }
