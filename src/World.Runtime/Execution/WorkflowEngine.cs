@@ -2,6 +2,7 @@ using System.Text;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Polly;
+using Polly.Retry;
 using World.Queue;
 
 namespace World.Runtime.Execution;
@@ -72,20 +73,21 @@ internal sealed partial class WorkflowEngine
             cancellationToken).ConfigureAwait(false);
     }
 
-    // Enqueues are idempotent (the run id is the key), so retrying one is always safe. About 20 s in all.
-    private Polly.ResiliencePipeline EnqueueRetry => _enqueueRetry ??= new Polly.ResiliencePipelineBuilder { TimeProvider = Time }
-        .AddRetry(new Polly.Retry.RetryStrategyOptions
+    // Enqueues are idempotent (the run id is the key), so retrying one is always safe. About 40 s in all, longer than
+    // a server restart or a failover usually takes.
+    private ResiliencePipeline EnqueueRetry => _enqueueRetry ??= new ResiliencePipelineBuilder { TimeProvider = Time }
+        .AddRetry(new RetryStrategyOptions
         {
-            ShouldHandle = new Polly.PredicateBuilder().Handle<Exception>(WorldFaults.IsTransient),
-            MaxRetryAttempts = 8,
-            BackoffType = Polly.DelayBackoffType.Exponential,
+            ShouldHandle = new PredicateBuilder().Handle<Exception>(WorldFaults.IsTransient),
+            MaxRetryAttempts = 12,
+            BackoffType = DelayBackoffType.Exponential,
             UseJitter = true,
             Delay = TimeSpan.FromMilliseconds(100),
             MaxDelay = TimeSpan.FromSeconds(5),
         })
         .Build();
 
-    private Polly.ResiliencePipeline? _enqueueRetry;
+    private ResiliencePipeline? _enqueueRetry;
 
     // One live message per run: the run id is the idempotency key; a wake-up coalesces into the live message. The
     // queue's own attempt budget is only a backstop: the handling worker decides with its own MaxDeliveries, and a
