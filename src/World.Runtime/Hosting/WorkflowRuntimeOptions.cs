@@ -59,6 +59,15 @@ public sealed class WorkflowRuntimeOptions
     public TimeSpan UnregisteredWorkflowRetryDelay { get; set; } = TimeSpan.FromSeconds(2);
 
     /// <summary>
+    /// The longest delay between retries of a failing claim (they start at 200 ms and double, with jitter), so the
+    /// worker resumes within this long of the database coming back. Default 5 s.
+    /// </summary>
+    public TimeSpan FaultRetryMaxDelay { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>How long claiming pauses once the circuit breaker opens after consecutive claim failures. Default 5 s.</summary>
+    public TimeSpan CircuitBreakDuration { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
     /// How long a stopping worker waits for invocations it cancelled to return before releasing their messages
     /// without them (code that ignores cancellation). Default 5 s.
     /// </summary>
@@ -93,6 +102,8 @@ public sealed class WorkflowRuntimeOptions
         ArgumentOutOfRangeException.ThrowIfLessThan(UnregisteredWorkflowTimeout, TimeSpan.Zero, nameof(UnregisteredWorkflowTimeout));
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(UnregisteredWorkflowRetryDelay, TimeSpan.Zero, nameof(UnregisteredWorkflowRetryDelay));
         ArgumentOutOfRangeException.ThrowIfLessThan(CancellationGracePeriod, TimeSpan.Zero, nameof(CancellationGracePeriod));
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(FaultRetryMaxDelay, TimeSpan.Zero, nameof(FaultRetryMaxDelay));
+        ArgumentOutOfRangeException.ThrowIfLessThan(CircuitBreakDuration, TimeSpan.FromMilliseconds(500), nameof(CircuitBreakDuration));
         if (MaxEventsPerRun is { } ceiling)
         {
             ArgumentOutOfRangeException.ThrowIfLessThan(ceiling, 2, nameof(MaxEventsPerRun));

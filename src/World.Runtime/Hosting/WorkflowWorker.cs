@@ -65,6 +65,8 @@ public sealed partial class WorkflowWorker : BackgroundService
                     PollInterval = options.PollInterval,
                     ShutdownTimeout = options.ShutdownTimeout,
                     CancellationGracePeriod = options.CancellationGracePeriod,
+                    FaultRetryMaxDelay = options.FaultRetryMaxDelay,
+                    CircuitBreakDuration = options.CircuitBreakDuration,
                     Owner = options.WorkerName ?? $"{Environment.MachineName}/{Environment.ProcessId}",
                 },
                 _engine.HandleAsync,
