@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Polly;
 using Polly.CircuitBreaker;
 using Polly.Retry;
+using World.Diagnostics;
 
 namespace World.Queue;
 
@@ -219,18 +220,21 @@ public sealed partial class QueueProcessor
                 OnOpened = arguments =>
                 {
                     _circuitOpen = true;
+                    QueueTelemetry.RecordCircuit("open");
                     LogCircuitOpened(_logger, arguments.BreakDuration);
                     UpdateHealth(_health.State, _health.Description);
                     return ValueTask.CompletedTask;
                 },
                 OnHalfOpened = _ =>
                 {
+                    QueueTelemetry.RecordCircuit("half_open");
                     LogCircuitHalfOpened(_logger);
                     return ValueTask.CompletedTask;
                 },
                 OnClosed = _ =>
                 {
                     _circuitOpen = false;
+                    QueueTelemetry.RecordCircuit("closed");
                     LogCircuitClosed(_logger);
                     return ValueTask.CompletedTask;
                 },
@@ -244,6 +248,7 @@ public sealed partial class QueueProcessor
         var claimed = await _claimPipeline.ExecuteAsync(
             async _ => await _queue.ClaimAsync(new ClaimRequest(_options.Queues, free, _options.LeaseDuration, _options.Owner), CancellationToken.None).ConfigureAwait(false),
             stoppingToken).ConfigureAwait(false);
+        QueueTelemetry.RecordClaimed(claimed, _time.GetUtcNow());
         if (Volatile.Read(ref _consecutiveFailures) != 0 || _health.State != QueueProcessorState.Healthy)
         {
             Interlocked.Exchange(ref _consecutiveFailures, 0);
@@ -258,6 +263,7 @@ public sealed partial class QueueProcessor
     {
         Interlocked.Increment(ref _consecutiveFailures);
         var kind = WorldFaults.Classify(exception);
+        QueueTelemetry.RecordClaimFailure(kind);
         switch (kind)
         {
             case WorldFaultKind.Transient:
@@ -310,6 +316,7 @@ public sealed partial class QueueProcessor
     private async Task ProcessAsync(Delivery delivery, SemaphoreSlim slots)
     {
         var message = delivery.Message;
+        var telemetry = QueueTelemetry.StartProcess(message);
         using var heartbeatStop = new CancellationTokenSource();
         var heartbeat = HeartbeatAsync(delivery, heartbeatStop.Token);
         try
@@ -320,6 +327,7 @@ public sealed partial class QueueProcessor
             if (await Task.WhenAny(handling, delivery.Abandoned).ConfigureAwait(false) != handling)
             {
                 Interlocked.Increment(ref _abandoned);
+                telemetry.Outcome = QueueProcessTelemetry.Abandoned;
                 UpdateHealth(_health.State, _health.Description);
                 LogHandlerAbandoned(_logger, message.MessageId, message.QueueName, _options.CancellationGracePeriod);
                 await StopAsync(heartbeatStop, heartbeat).ConfigureAwait(false);
@@ -345,6 +353,7 @@ public sealed partial class QueueProcessor
 #pragma warning restore CA1031
             {
                 await StopAsync(heartbeatStop, heartbeat).ConfigureAwait(false);
+                telemetry.Error = exception;
                 var failure = new QueueFailure(
                     StructuredError.FromException(exception, exception.GetType().Name, fullText: false),
                     _options.Backoff.DelayFor(message.Failures + 1));
@@ -354,18 +363,27 @@ public sealed partial class QueueProcessor
                     outcome = await _queue.FailAsync(message.Lease, failure, token).ConfigureAwait(false);
                     return outcome != FailureOutcome.LeaseLost;
                 }).ConfigureAwait(false);
+                telemetry.Outcome = outcome switch
+                {
+                    FailureOutcome.Retrying => QueueProcessTelemetry.Failed,
+                    FailureOutcome.DeadLettered => QueueProcessTelemetry.DeadLettered,
+                    _ => QueueProcessTelemetry.LeaseLost,
+                };
                 LogHandlerFailed(_logger, exception, message.MessageId, message.QueueName, message.Attempt, outcome?.ToString() ?? "unsettled");
                 return;
             }
 
             await StopAsync(heartbeatStop, heartbeat).ConfigureAwait(false);
-            await SettleAsync(delivery, token => RedeliveryDelay(result) is { } delay
+            var redeliver = RedeliveryDelay(result);
+            var settled = await SettleAsync(delivery, token => redeliver is { } delay
                 ? _queue.ReleaseAsync(message.Lease, delay, token)
                 : _queue.CompleteAsync(message.Lease, token)).ConfigureAwait(false);
+            telemetry.Outcome = !settled ? QueueProcessTelemetry.LeaseLost : redeliver is null ? QueueProcessTelemetry.Completed : QueueProcessTelemetry.Redelivered;
         }
         finally
         {
             await StopAsync(heartbeatStop, heartbeat).ConfigureAwait(false);
+            telemetry.End();
             _inFlight.TryRemove(delivery.Id, out _);
             delivery.Dispose();
             slots.Release();
@@ -373,10 +391,11 @@ public sealed partial class QueueProcessor
     }
 
     /// <summary>Settles a delivery, retrying transient failures for as long as its lease is held.</summary>
-    private Task SettleAsync(Delivery delivery, Func<CancellationToken, Task<bool>> settle) =>
+    private Task<bool> SettleAsync(Delivery delivery, Func<CancellationToken, Task<bool>> settle) =>
         SettleAsync(delivery.LeaseValidUntil, settle, delivery.Message);
 
-    private async Task SettleAsync(DateTimeOffset leaseValidUntil, Func<CancellationToken, Task<bool>> settle, QueueMessage message)
+    /// <summary>Settles a message; false when the settlement did not take (the lease was lost, or settling failed until it ran out).</summary>
+    private async Task<bool> SettleAsync(DateTimeOffset leaseValidUntil, Func<CancellationToken, Task<bool>> settle, QueueMessage message)
     {
         // Past the lease, a retry could only find the message taken: try once (fenced, so harmless) and stop.
         var remaining = leaseValidUntil - _time.GetUtcNow();
@@ -390,12 +409,15 @@ public sealed partial class QueueProcessor
             {
                 LogLeaseLost(_logger, message.MessageId, message.QueueName);
             }
+
+            return settled;
         }
 #pragma warning disable CA1031 // Not swallowed: logged; the lease lapses and the message is delivered again, which is the contract.
         catch (Exception exception)
 #pragma warning restore CA1031
         {
             LogSettleFailed(_logger, exception, message.MessageId, message.QueueName);
+            return false;
         }
     }
 

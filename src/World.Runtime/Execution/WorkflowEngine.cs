@@ -3,7 +3,9 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Polly;
 using Polly.Retry;
+using World.Diagnostics;
 using World.Queue;
+using World.Runtime.Diagnostics;
 
 namespace World.Runtime.Execution;
 
@@ -92,8 +94,9 @@ internal sealed partial class WorkflowEngine
     // One live message per run: the run id is the idempotency key; a wake-up coalesces into the live message. The
     // queue's own attempt budget is only a backstop: the handling worker decides with its own MaxDeliveries, and a
     // run whose deliveries are spent fails visibly instead of its message vanishing into the dead-letter store.
+    // The caller's trace context rides in the headers, so the invocation continues the caller's trace.
     private static EnqueueOptions InvocationOptions(string runId, bool wake) =>
-        new() { IdempotencyKey = runId, Coalesce = wake, MaxAttempts = QueueRules.MaxAttemptsLimit };
+        new() { IdempotencyKey = runId, Coalesce = wake, MaxAttempts = QueueRules.MaxAttemptsLimit, Headers = WorldTraceContext.Inject(System.Diagnostics.Activity.Current) };
 
     public async ValueTask<QueueHandlerResult> HandleAsync(QueueMessage message, CancellationToken cancellationToken)
     {
@@ -118,7 +121,7 @@ internal sealed partial class WorkflowEngine
         try
         {
             // On the thread pool, so that code blocking before its first await cannot hold this handler.
-            var running = Task.Run(() => InvokeAsync(runId, watchdog, invocation.Token), CancellationToken.None);
+            var running = Task.Run(() => InvokeTracedAsync(runId, watchdog, invocation.Token), CancellationToken.None);
             if (await Task.WhenAny(running, watchdog.Detected).ConfigureAwait(false) != running)
             {
                 // Cancelling fences the abandoned invocation: should its code ever unblock, its writes are refused.
@@ -269,6 +272,7 @@ internal sealed partial class WorkflowEngine
         }
 
         var run = started.Run!;
+        RuntimeTelemetry.RunLoaded(run, startedNow: started.Event is not null);
         if (run.Status.IsTerminal())
         {
             return ExecutionOutcome.Finished;
@@ -352,7 +356,8 @@ internal sealed partial class WorkflowEngine
     {
         try
         {
-            await World.Events.CreateAsync(runId, new EventRequest(new RunFailed(error, error.Code)), CreateEventOptions.Default, cancellationToken).ConfigureAwait(false);
+            var failed = await World.Events.CreateAsync(runId, new EventRequest(new RunFailed(error, error.Code)), CreateEventOptions.Default, cancellationToken).ConfigureAwait(false);
+            RuntimeTelemetry.RunEnded(failed.Run?.WorkflowName ?? "unknown", error.Code ?? RunErrorCodes.RuntimeError);
         }
         catch (Exception exception) when (exception is EntityConflictException or RunExpiredException or RunNotFoundException)
         {

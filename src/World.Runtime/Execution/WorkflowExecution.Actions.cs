@@ -99,6 +99,8 @@ internal sealed partial class WorkflowExecution
         // The World's count, not the replay's: an attempt started elsewhere since this invocation read the log counts too.
         attempt = started.Step.Attempt;
 
+        using var activity = Diagnostics.RuntimeTelemetry.StartStep(RunId, WorkflowName, step.Id, step.Name, attempt);
+        var startedAt = System.Diagnostics.Stopwatch.GetTimestamp();
         EventData outcome;
         try
         {
@@ -107,6 +109,7 @@ internal sealed partial class WorkflowExecution
         }
         catch (OperationCanceledException) when (_cancellation.IsCancellationRequested)
         {
+            activity?.SetTag(Diagnostics.RuntimeTelemetry.OutcomeTag, "cancelled");
             throw;
         }
         catch (FatalException fatal)
@@ -128,6 +131,8 @@ internal sealed partial class WorkflowExecution
                 outcome = new StepRetrying(error, _engine.Time.GetUtcNow() + delay) { StepName = step.Name };
             }
         }
+
+        Diagnostics.RuntimeTelemetry.EndStep(activity, startedAt, WorkflowName, step.Name, outcome);
 
         try
         {

@@ -377,7 +377,11 @@ internal sealed partial class WorkflowExecution : IWorkflowContext
     {
         if (body.IsCompletedSuccessfully)
         {
-            await AppendAsync(null, new RunCompleted(body.Result)).ConfigureAwait(false);
+            if (await AppendAsync(null, new RunCompleted(body.Result)).ConfigureAwait(false) is not null)
+            {
+                Diagnostics.RuntimeTelemetry.RunEnded(WorkflowName, errorCode: null);
+            }
+
             return ExecutionOutcome.Finished;
         }
 
@@ -388,7 +392,11 @@ internal sealed partial class WorkflowExecution : IWorkflowContext
 
     private async Task<ExecutionOutcome> FailAsync(StructuredError error)
     {
-        await AppendAsync(null, new RunFailed(error, error.Code)).ConfigureAwait(false);
+        if (await AppendAsync(null, new RunFailed(error, error.Code)).ConfigureAwait(false) is not null)
+        {
+            Diagnostics.RuntimeTelemetry.RunEnded(WorkflowName, error.Code ?? RunErrorCodes.RuntimeError);
+        }
+
         return ExecutionOutcome.Finished;
     }
 }

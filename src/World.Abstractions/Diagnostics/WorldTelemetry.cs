@@ -1,0 +1,24 @@
+namespace World.Diagnostics;
+
+/// <summary>
+/// The names of every <see cref="System.Diagnostics.ActivitySource"/> and <see cref="System.Diagnostics.Metrics.Meter"/>
+/// World's libraries publish, in one place so that exporters, tests and docs cannot drift from the libraries.
+/// </summary>
+/// <remarks>Each library names its source and its meter the same; both carry the library's informational version.</remarks>
+public static class WorldTelemetry
+{
+    /// <summary>The queue processor and queue operations (World.Abstractions).</summary>
+    public const string QueueSourceName = "World.Queue";
+
+    /// <summary>The workflow runtime: invocations, steps, run outcomes (World.Runtime).</summary>
+    public const string RuntimeSourceName = "World.Runtime";
+
+    /// <summary>The PostgreSQL World (World.Postgres).</summary>
+    public const string PostgresSourceName = "World.Postgres";
+
+    /// <summary>Every source and meter name above: what an exporter subscribes to.</summary>
+    public static IReadOnlyList<string> AllSourceNames { get; } = [QueueSourceName, RuntimeSourceName, PostgresSourceName];
+
+    /// <summary>The value of <c>messaging.system</c> on World's messaging spans.</summary>
+    public const string MessagingSystem = "world";
+}

@@ -1,0 +1,181 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using System.Reflection;
+using World.Diagnostics;
+
+namespace World.Runtime.Diagnostics;
+
+/// <summary>
+/// The <see cref="ActivitySource"/> and <see cref="Meter"/> of the runtime (<see cref="WorldTelemetry.RuntimeSourceName"/>)
+/// and what it records. Run ids go on spans only, never on metrics: a metric label per run would grow without bound.
+/// Every recording checks for a listener first, so a runtime that nobody observes builds no tags and no spans.
+/// </summary>
+internal static class RuntimeTelemetry
+{
+    public const string RunIdTag = "world.run.id";
+    public const string WorkflowTag = "world.workflow.name";
+    public const string StepNameTag = "world.step.name";
+    public const string StepAttemptTag = "world.step.attempt";
+    public const string OutcomeTag = "world.outcome";
+    public const string ErrorTypeTag = "error.type";
+
+    public static readonly string Version =
+        typeof(RuntimeTelemetry).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion
+        ?? typeof(RuntimeTelemetry).Assembly.GetName().Version?.ToString()
+        ?? "0.0.0";
+
+    public static readonly ActivitySource Source = new(WorldTelemetry.RuntimeSourceName, Version);
+
+    public static readonly Meter Meter = new(WorldTelemetry.RuntimeSourceName, Version);
+
+    public static readonly Counter<long> RunsStarted = Meter.CreateCounter<long>(
+        "world.runtime.runs.started", "{run}", "Runs this runtime moved from pending to running.");
+
+    public static readonly Counter<long> RunsCompleted = Meter.CreateCounter<long>(
+        "world.runtime.runs.completed", "{run}", "Runs this runtime completed.");
+
+    public static readonly Counter<long> RunsFailed = Meter.CreateCounter<long>(
+        "world.runtime.runs.failed", "{run}", "Runs this runtime failed, by error code.");
+
+    public static readonly Counter<long> StepAttempts = Meter.CreateCounter<long>(
+        "world.runtime.step.attempts", "{attempt}", "Step attempts run, by outcome (completed, retrying, failed).");
+
+    public static readonly Histogram<double> StepDuration = Meter.CreateHistogram(
+        "world.runtime.step.duration", "s", "Duration of one step attempt, from its start to its recorded outcome.",
+        advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300] });
+
+    /// <summary>Starts the span of one invocation of a run; it is named once the run, and so its workflow, is read.</summary>
+    public static Activity? StartInvocation(string runId)
+    {
+        if (!Source.HasListeners())
+        {
+            return null;
+        }
+
+        var activity = Source.StartActivity("workflow invoke");
+        activity?.SetTag(RunIdTag, runId);
+        return activity;
+    }
+
+    /// <summary>The run of the current invocation is read: names its span and counts the start when this invocation wrote it.</summary>
+    public static void RunLoaded(WorkflowRun run, bool startedNow)
+    {
+        if (Activity.Current is { } activity && activity.Source == Source && activity.OperationName == "workflow invoke")
+        {
+            activity.DisplayName = "workflow invoke " + run.WorkflowName;
+            activity.SetTag(WorkflowTag, run.WorkflowName);
+        }
+
+        if (startedNow && RunsStarted.Enabled)
+        {
+            RunsStarted.Add(1, new KeyValuePair<string, object?>(WorkflowTag, run.WorkflowName));
+        }
+    }
+
+    /// <summary>Ends an invocation span: ended (the run reached a terminal state), suspended, or failed with the exception.</summary>
+    public static void EndInvocation(Activity? activity, string outcome, Exception? exception = null)
+    {
+        if (activity is null)
+        {
+            return;
+        }
+
+        activity.SetTag(OutcomeTag, outcome);
+        if (exception is not null)
+        {
+            activity.SetTag(ErrorTypeTag, exception.GetType().FullName);
+            activity.SetStatus(ActivityStatusCode.Error, exception.Message);
+        }
+
+        activity.Dispose();
+    }
+
+    /// <summary>A run's terminal event was written by this runtime.</summary>
+    public static void RunEnded(string workflowName, string? errorCode)
+    {
+        if (errorCode is null)
+        {
+            if (RunsCompleted.Enabled)
+            {
+                RunsCompleted.Add(1, new KeyValuePair<string, object?>(WorkflowTag, workflowName));
+            }
+        }
+        else if (RunsFailed.Enabled)
+        {
+            RunsFailed.Add(1, new KeyValuePair<string, object?>(WorkflowTag, workflowName), new KeyValuePair<string, object?>(ErrorTypeTag, errorCode));
+        }
+    }
+
+    /// <summary>Starts the <c>step {name}</c> span of one step attempt, current while the step's body runs.</summary>
+    public static Activity? StartStep(string runId, string workflowName, string stepId, string stepName, int attempt)
+    {
+        if (!Source.HasListeners())
+        {
+            return null;
+        }
+
+        var activity = Source.StartActivity("step " + StepLabel(stepName));
+        if (activity is { IsAllDataRequested: true })
+        {
+            activity.SetTag(RunIdTag, runId);
+            activity.SetTag(WorkflowTag, workflowName);
+            activity.SetTag(StepNameTag, stepName);
+            activity.SetTag("world.step.id", stepId);
+            activity.SetTag(StepAttemptTag, attempt);
+        }
+
+        return activity;
+    }
+
+    /// <summary>Ends a step attempt: its span and its metrics, labelled by workflow, step and outcome.</summary>
+    public static void EndStep(Activity? activity, long startTimestamp, string workflowName, string stepName, EventData outcome)
+    {
+        var (label, error) = outcome switch
+        {
+            StepCompleted => ("completed", null),
+            StepRetrying retrying => ("retrying", retrying.Error),
+            StepFailed failed => ("failed", failed.Error),
+            _ => ("cancelled", null),
+        };
+        if (StepAttempts.Enabled || StepDuration.Enabled)
+        {
+            var tags = new TagList
+            {
+                { WorkflowTag, workflowName },
+                { StepNameTag, StepLabel(stepName) },
+                { OutcomeTag, label },
+            };
+            StepAttempts.Add(1, tags);
+            StepDuration.Record(Stopwatch.GetElapsedTime(startTimestamp).TotalSeconds, tags);
+        }
+
+        if (activity is null)
+        {
+            return;
+        }
+
+        activity.SetTag(OutcomeTag, label);
+        if (error is not null)
+        {
+            activity.SetTag(ErrorTypeTag, error.Code ?? "_OTHER");
+            activity.SetStatus(ActivityStatusCode.Error, error.Message);
+        }
+
+        activity.Dispose();
+    }
+
+    /// <summary>
+    /// The step name as a low-cardinality label: the runtime's own steps carry a stream or workflow name after a colon
+    /// (<c>$stream-write:orders</c>), which is cut off; user step names are used as written, so keep them static.
+    /// </summary>
+    public static string StepLabel(string stepName)
+    {
+        if (stepName.StartsWith('$'))
+        {
+            var colon = stepName.IndexOf(':', StringComparison.Ordinal);
+            return colon < 0 ? stepName : stepName[..colon];
+        }
+
+        return stepName;
+    }
+}
