@@ -53,11 +53,26 @@ internal sealed class QueueSql
             WHERE m.message_id = e.message_id AND m.failures + 1 < m.max_attempts
             """;
 
-        // One queue (the common case, and the runtime's): "queue_name = $1" lets PostgreSQL walk the ready index in
-        // delivery order and stop after $3 rows. With "= ANY($1)" it cannot, and reads and sorts the whole backlog
-        // on every claim (measured: 30 ms against 0.37 ms with 100,000 ready messages).
-        ClaimOne = ClaimSql(messages, "queue_name = $1");
-        Claim = ClaimSql(messages, "queue_name = ANY($1)");
+        // "queue_name = $1" lets PostgreSQL walk the ready index in delivery order and stop after $3 rows; with
+        // "= ANY($1)" it cannot, and reads and sorts the whole backlog on every claim (measured: 30 ms against 0.37 ms
+        // with 100,000 ready messages). So one queue is claimed directly, and several queues through one index walk
+        // per queue (each locking at most $3 rows for the statement's short transaction), merged in delivery order.
+        ClaimOne = ClaimSql(messages, $"""
+            SELECT message_id FROM {messages}
+            WHERE queue_name = $1 AND lease_id IS NULL AND available_at <= $2
+            ORDER BY priority DESC, available_at, message_id
+            LIMIT $3 FOR UPDATE SKIP LOCKED
+            """);
+        Claim = ClaimSql(messages, $"""
+            SELECT c.message_id FROM unnest($1::text[]) AS q(queue_name)
+            CROSS JOIN LATERAL (
+                SELECT message_id, priority, available_at FROM {messages} m
+                WHERE m.queue_name = q.queue_name AND m.lease_id IS NULL AND m.available_at <= $2
+                ORDER BY m.priority DESC, m.available_at, m.message_id
+                LIMIT $3 FOR UPDATE SKIP LOCKED) c
+            ORDER BY c.priority DESC, c.available_at, c.message_id
+            LIMIT $3
+            """);
 
         // Two statements, in this order, each with its own snapshot: the DELETE re-checks rerun on a row a concurrent
         // coalescing enqueue just changed and leaves it; the UPDATE then sees that rerun and makes the message available.
@@ -151,12 +166,9 @@ internal sealed class QueueSql
 
     public string Purge { get; }
 
-    private static string ClaimSql(string messages, string queueFilter) => $"""
+    private static string ClaimSql(string messages, string pick) => $"""
         WITH picked AS (
-            SELECT message_id FROM {messages}
-            WHERE {queueFilter} AND lease_id IS NULL AND available_at <= $2
-            ORDER BY priority DESC, available_at, message_id
-            LIMIT $3 FOR UPDATE SKIP LOCKED)
+        {pick})
         UPDATE {messages} m
         SET lease_id = $4, lease_owner = $5, lease_expires_at = $6, attempt = m.attempt + 1
         FROM picked

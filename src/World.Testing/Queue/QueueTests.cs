@@ -73,6 +73,34 @@ public abstract class QueueTests : WorldTestBase
     }
 
     [Fact]
+    public async Task A_claim_of_several_queues_delivers_across_them_in_one_delivery_order()
+    {
+        const string other = "__wkf_step_other";
+        // A millisecond between enqueues: ids minted in one millisecond have no defined order, and ties of priority
+        // and availability are broken by id.
+        var early = await EnqueueAsync("early");
+        Clock.Advance(TimeSpan.FromMilliseconds(1));
+        var otherEarly = (await Queue.EnqueueAsync(other, Bytes("other early"), cancellationToken: Cancellation)).MessageId;
+        Clock.Advance(TimeSpan.FromMilliseconds(1));
+        var otherUrgent = (await Queue.EnqueueAsync(other, Bytes("other urgent"), new EnqueueOptions { Priority = 5 }, Cancellation)).MessageId;
+        Clock.Advance(TimeSpan.FromMilliseconds(1));
+        var late = await EnqueueAsync("late");
+        Clock.Advance(TimeSpan.FromMilliseconds(1));
+        var urgent = await EnqueueAsync("urgent", new EnqueueOptions { Priority = 9 });
+        Clock.Advance(TimeSpan.FromMilliseconds(1));
+        var otherLate = (await Queue.EnqueueAsync(other, Bytes("other late"), cancellationToken: Cancellation)).MessageId;
+
+        var first = await Queue.ClaimAsync(new ClaimRequest([QueueName, other], 3, Lease, "test"), Cancellation);
+        var second = await Queue.ClaimAsync(new ClaimRequest([other, QueueName], 10, Lease, "test"), Cancellation);
+
+        // Priority first, then availability, then id, whichever queue a message is in and in whatever order the queues are named.
+        Assert.Equal(["urgent", "other urgent", "early"], first.Select(m => Encoding.UTF8.GetString(m.Payload.Span)));
+        Assert.Equal([urgent, otherUrgent, early], first.Select(m => m.MessageId));
+        Assert.Equal(["other early", "late", "other late"], second.Select(m => Encoding.UTF8.GetString(m.Payload.Span)));
+        Assert.Equal([otherEarly, late, otherLate], second.Select(m => m.MessageId));
+    }
+
+    [Fact]
     public async Task A_delayed_message_is_not_delivered_before_its_time()
     {
         var id = await EnqueueAsync("later", new EnqueueOptions { Delay = TimeSpan.FromSeconds(10) });
