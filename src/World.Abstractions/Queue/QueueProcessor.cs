@@ -34,6 +34,7 @@ public sealed partial class QueueProcessor
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly ConcurrentDictionary<long, Delivery> _inFlight = new();
+    private readonly ConcurrentDictionary<string, Delivery> _inFlightByMessage = new(StringComparer.Ordinal);
     private readonly ResiliencePipeline<IReadOnlyList<QueueMessage>> _claimPipeline;
     private readonly ResiliencePipeline _settlePipeline;
     private readonly TimeSpan _renewalMargin;
@@ -149,7 +150,12 @@ public sealed partial class QueueProcessor
                 {
                     var delivery = new Delivery(Interlocked.Increment(ref _nextDelivery), message, abort.Token);
                     _inFlight[delivery.Id] = delivery;
-                    delivery.Task = ProcessAsync(delivery, slots);
+                    // A message claimed again while this process still runs an earlier delivery of it: that delivery's
+                    // lease lapsed (its heartbeat was starved, say). It is told, and the new one waits for it to end,
+                    // so one process never runs a message twice at the same time.
+                    _inFlightByMessage.TryGetValue(message.MessageId, out var previous);
+                    _inFlightByMessage[message.MessageId] = delivery;
+                    delivery.Task = ProcessAsync(delivery, previous, slots);
                 }
 
                 if (claimed.Count == 0)
@@ -313,7 +319,7 @@ public sealed partial class QueueProcessor
         }
     }
 
-    private async Task ProcessAsync(Delivery delivery, SemaphoreSlim slots)
+    private async Task ProcessAsync(Delivery delivery, Delivery? previous, SemaphoreSlim slots)
     {
         var message = delivery.Message;
         var telemetry = QueueTelemetry.StartProcess(message);
@@ -321,6 +327,13 @@ public sealed partial class QueueProcessor
         var heartbeat = HeartbeatAsync(delivery, heartbeatStop.Token);
         try
         {
+            if (previous is not null)
+            {
+                LogStaleDelivery(_logger, message.MessageId, message.QueueName);
+                await previous.CancelHandlerAsync().ConfigureAwait(false);
+                await previous.Task.ConfigureAwait(false);
+            }
+
             // On the thread pool: a handler that blocks before its first await must not block the claim loop, and
             // one that never returns can still be abandoned at shutdown.
             var handling = Task.Run(() => _handler(message, delivery.Cancellation.Token).AsTask(), CancellationToken.None);
@@ -385,6 +398,7 @@ public sealed partial class QueueProcessor
             await StopAsync(heartbeatStop, heartbeat).ConfigureAwait(false);
             telemetry.End();
             _inFlight.TryRemove(delivery.Id, out _);
+            _inFlightByMessage.TryRemove(new KeyValuePair<string, Delivery>(message.MessageId, delivery));
             delivery.Dispose();
             slots.Release();
         }
@@ -529,7 +543,17 @@ public sealed partial class QueueProcessor
             set => Interlocked.Exchange(ref _leaseValidUntilTicks, value.UtcTicks);
         }
 
-        public Task CancelHandlerAsync() => Cancellation.CancelAsync();
+        public Task CancelHandlerAsync()
+        {
+            try
+            {
+                return Cancellation.CancelAsync();
+            }
+            catch (ObjectDisposedException)
+            {
+                return Task.CompletedTask; // The delivery has ended meanwhile: there is nothing left to cancel.
+            }
+        }
 
         public void Abandon() => _abandoned.TrySetResult();
 
@@ -580,4 +604,7 @@ public sealed partial class QueueProcessor
 
     [LoggerMessage(EventId = 114, Level = LogLevel.Warning, Message = "Waiting for a queue wake-up failed; polling instead")]
     private static partial void LogWaitFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 115, Level = LogLevel.Warning, Message = "Message {MessageId} on {QueueName} was claimed again while an earlier delivery of it still runs here (its lease lapsed); cancelling that delivery and waiting for it first")]
+    private static partial void LogStaleDelivery(ILogger logger, string messageId, string queueName);
 }

@@ -131,6 +131,56 @@ public abstract class QueueProcessorFaultTests : WorldTestBase
     }
 
     [Fact]
+    public async Task A_message_claimed_again_while_its_earlier_delivery_still_runs_here_waits_for_it()
+    {
+        await World.Queue.EnqueueAsync(QueueName, Bytes("job"), cancellationToken: Cancellation);
+        // Renewals fail and the first handler ignores its cancellation: its lease lapses and this processor's own
+        // claim takes the message again while the first handler still runs.
+        Faulty.Renewals.FailAlways(static () => new WorldTransientException("the database is down"));
+        var releaseFirst = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var firstRunning = 0;
+        var overlaps = 0;
+        var secondDone = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var processor = new QueueProcessor(
+            Faulty,
+            new QueueProcessorOptions { Queues = [QueueName], Concurrency = 2, LeaseDuration = Lease, HeartbeatInterval = Heartbeat, PollInterval = TimeSpan.FromSeconds(1) },
+            async (message, _) =>
+            {
+                if (message.Attempt == 1)
+                {
+                    Volatile.Write(ref firstRunning, 1);
+                    await releaseFirst.Task;
+                    Volatile.Write(ref firstRunning, 0);
+                    return QueueHandlerResult.Complete;
+                }
+
+                if (Volatile.Read(ref firstRunning) == 1)
+                {
+                    Interlocked.Increment(ref overlaps);
+                }
+
+                secondDone.TrySetResult();
+                return QueueHandlerResult.Complete;
+            },
+            Clock);
+
+        using var stop = new CancellationTokenSource();
+        var run = processor.RunAsync(stop.Token);
+        await EventuallyAsync(() => Volatile.Read(ref firstRunning) == 1, "the first delivery runs");
+        for (var second = 0; second < 3 * Lease.TotalSeconds; second++)
+        {
+            Clock.Advance(TimeSpan.FromSeconds(1));
+            await Task.Delay(5, Cancellation);
+        }
+
+        Assert.False(secondDone.Task.IsCompleted, "the second delivery waits while the first still runs");
+        releaseFirst.TrySetResult();
+        await AdvanceUntilAsync(() => secondDone.Task.IsCompleted, run);
+        await StopAsync(stop, run);
+        Assert.Equal(0, overlaps);
+    }
+
+    [Fact]
     public async Task A_settlement_that_fails_transiently_is_retried_while_the_lease_is_held()
     {
         var id = (await World.Queue.EnqueueAsync(QueueName, Bytes("job"), cancellationToken: Cancellation)).MessageId;
