@@ -27,6 +27,9 @@ public static class TelemetryHost
             {
                 o.PollInterval = TimeSpan.FromMilliseconds(50);
                 o.QueueName = workflowName;
+                // Start-up recovery runs beside the test: it could enqueue a just-created run before the client
+                // does, without the caller's trace context, and the client's enqueue would then be a duplicate.
+                o.RecoverOnStart = false;
             });
         configure?.Invoke(builder.Services);
         var host = builder.Build();
