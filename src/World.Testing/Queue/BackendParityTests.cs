@@ -7,7 +7,9 @@ namespace World.Testing.Queue;
 /// Behaviours where two backends once differed, pinned so that no backend can (issue 15): reclaim of many expired
 /// leases, reclaim scoped to the claimed queues, stream listing order, and an empty <c>WriteMany</c>.
 /// </summary>
-public abstract class BackendParityTests : WorldTestBase
+/// <typeparam name="TFactory">The backend's factory of Worlds (see <see cref="IWorldFactory"/>).</typeparam>
+public abstract class BackendParityTests<TFactory> : WorldTestBase<TFactory>
+    where TFactory : class, IWorldFactory
 {
     private static readonly TimeSpan Lease = TimeSpan.FromMinutes(1);
 

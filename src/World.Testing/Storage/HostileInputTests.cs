@@ -6,7 +6,9 @@ namespace World.Testing.Storage;
 /// range, and buffers mutated after the call. Every rejection is a typed <see cref="WorldException"/> naming the field,
 /// nothing is written, and every accepted value reads back exactly as written (guarantees §2a).
 /// </summary>
-public abstract class HostileInputTests : WorldTestBase
+/// <typeparam name="TFactory">The backend's factory of Worlds (see <see cref="IWorldFactory"/>).</typeparam>
+public abstract class HostileInputTests<TFactory> : WorldTestBase<TFactory>
+    where TFactory : class, IWorldFactory
 {
     /// <summary>
     /// Strings that are valid .NET strings but have no UTF-8 form, or that PostgreSQL text refuses. Theories take an

@@ -5,7 +5,9 @@ namespace World.Testing.Storage;
 /// whole ordered set with no duplicate or gap, cursors are exclusive and stable, <c>hasMore</c> is exact on every
 /// page, an empty page has a null cursor, limits clamp at 1000, and items added during paging are not skipped.
 /// </summary>
-public abstract class PaginationTests : WorldTestBase
+/// <typeparam name="TFactory">The backend's factory of Worlds (see <see cref="IWorldFactory"/>).</typeparam>
+public abstract class PaginationTests<TFactory> : WorldTestBase<TFactory>
+    where TFactory : class, IWorldFactory
 {
     private const int SeedCount = 7;
 

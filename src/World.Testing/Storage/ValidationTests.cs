@@ -1,7 +1,9 @@
 namespace World.Testing.Storage;
 
 /// <summary>Bad input gets a typed <see cref="WorldException"/> and changes nothing (contract §1, §9).</summary>
-public abstract class ValidationTests : WorldTestBase
+/// <typeparam name="TFactory">The backend's factory of Worlds (see <see cref="IWorldFactory"/>).</typeparam>
+public abstract class ValidationTests<TFactory> : WorldTestBase<TFactory>
+    where TFactory : class, IWorldFactory
 {
     public static TheoryData<string> UnsafeIds() =>
     [

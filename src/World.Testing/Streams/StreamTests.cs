@@ -7,7 +7,9 @@ namespace World.Testing.Streams;
 /// Run output streams: byte-exact history across pages, every kind of start index, the history→live hand-off under
 /// concurrent writers, closing, cancellation (contract §8, upstream streamer tests).
 /// </summary>
-public abstract class StreamTests : WorldTestBase
+/// <typeparam name="TFactory">The backend's factory of Worlds (see <see cref="IWorldFactory"/>).</typeparam>
+public abstract class StreamTests<TFactory> : WorldTestBase<TFactory>
+    where TFactory : class, IWorldFactory
 {
     private const string Stream = "default";
 
