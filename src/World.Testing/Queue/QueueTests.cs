@@ -4,7 +4,7 @@ namespace World.Testing.Queue;
 
 /// <summary>
 /// The queue primitives: ordering, delays on the fake clock, idempotency keys, leases, fenced settlement, failures,
-/// dead letters (contract §6, DESIGN.md §6).
+/// dead letters (docs/guarantees.md#8-queue).
 /// </summary>
 /// <typeparam name="TFactory">The backend's factory of Worlds (see <see cref="IWorldFactory"/>).</typeparam>
 public abstract class QueueTests<TFactory> : WorldTestBase<TFactory>

@@ -2,7 +2,7 @@ namespace World.Testing.Storage;
 
 /// <summary>
 /// Races with real parallelism: duplicate creations, concurrent terminal transitions, token contention across runs,
-/// and readers paging while writers append (contract §4.5; checklist rows 3, 6, 18, 20, 24).
+/// and readers paging while writers append (docs/guarantees.md#5-atomicity-uniqueness-and-ordering).
 /// </summary>
 /// <typeparam name="TFactory">The backend's factory of Worlds (see <see cref="IWorldFactory"/>).</typeparam>
 public abstract class ConcurrencyTests<TFactory> : WorldTestBase<TFactory>

@@ -1,6 +1,6 @@
 namespace World.Testing.Storage;
 
-/// <summary>Payloads are opaque bytes returned bit-exactly through every field (contract §7.2; checklist row 37).</summary>
+/// <summary>Payloads are opaque bytes returned bit-exactly through every field (docs/guarantees.md#1-model).</summary>
 /// <typeparam name="TFactory">The backend's factory of Worlds (see <see cref="IWorldFactory"/>).</typeparam>
 public abstract class PayloadFidelityTests<TFactory> : WorldTestBase<TFactory>
     where TFactory : class, IWorldFactory
