@@ -28,9 +28,8 @@ internal sealed class InMemoryEventStore(InMemoryState state) : IEventStore
     {
         cancellationToken.ThrowIfCancellationRequested();
         state.ThrowIfDisposed();
-        var run = state.RequireRun(IdValidation.RequireSafeId(runId, nameof(runId)));
-        IdValidation.RequireSafeId(eventId, nameof(eventId));
-        var mode = ReadRules.Resolve(options);
+        var mode = ReadRules.ValidateGetEvent(runId, eventId, options);
+        var run = state.RequireRun(runId);
         lock (run.Gate)
         {
             var events = run.Events;

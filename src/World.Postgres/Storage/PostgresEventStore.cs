@@ -28,9 +28,7 @@ internal sealed class PostgresEventStore(PostgresContext context) : IEventStore
 
     public async Task<WorldEvent> GetAsync(string runId, string eventId, ReadOptions? options = null, CancellationToken cancellationToken = default)
     {
-        IdValidation.RequireSafeId(runId, nameof(runId));
-        IdValidation.RequireSafeId(eventId, nameof(eventId));
-        var mode = ReadRules.Resolve(options);
+        var mode = ReadRules.ValidateGetEvent(runId, eventId, options);
         var found = await context.QuerySingleAsync(
             mode == ResolveData.All ? Sql.GetEvent : Sql.GetEventWithoutData,
             parameters =>
