@@ -174,18 +174,7 @@ internal sealed class NaiveQueue(NaiveState state) : IWorldQueue
             }
 
             _dead.Remove(messageId);
-            _live.Add(new Message(new PreparedMessage
-            {
-                MessageId = letter.MessageId,
-                QueueName = letter.QueueName,
-                Payload = letter.Payload!.Value,
-                Headers = letter.Headers,
-                Priority = letter.Priority,
-                IdempotencyKey = letter.IdempotencyKey,
-                MaxAttempts = letter.MaxAttempts,
-                EnqueuedAt = letter.EnqueuedAt,
-                AvailableAt = state.Now(),
-            }));
+            _live.Add(new Message(QueueRules.PrepareReplay(letter, state.Now())));
             SignalLocked();
             return Task.CompletedTask;
         }
@@ -275,35 +264,8 @@ internal sealed class NaiveQueue(NaiveState state) : IWorldQueue
 
         public bool Rerun { get; set; }
 
-        public QueueMessage ToMessage() => new()
-        {
-            MessageId = Prepared.MessageId,
-            QueueName = Prepared.QueueName,
-            Payload = Prepared.Payload,
-            Attempt = Attempt,
-            Failures = Failures,
-            MaxAttempts = Prepared.MaxAttempts,
-            Priority = Prepared.Priority,
-            IdempotencyKey = Prepared.IdempotencyKey,
-            Headers = Prepared.Headers,
-            EnqueuedAt = Prepared.EnqueuedAt,
-            Lease = new QueueLease(Prepared.MessageId, LeaseId!, LeaseExpiresAt),
-        };
+        public QueueMessage ToMessage() => Prepared.ToMessage(Attempt, Failures, new QueueLease(Prepared.MessageId, LeaseId!, LeaseExpiresAt));
 
-        public DeadLetter ToDeadLetter(StructuredError reason, DateTimeOffset now) => new()
-        {
-            MessageId = Prepared.MessageId,
-            QueueName = Prepared.QueueName,
-            Payload = Prepared.Payload,
-            Headers = Prepared.Headers,
-            Priority = Prepared.Priority,
-            IdempotencyKey = Prepared.IdempotencyKey,
-            Attempts = Attempt,
-            Failures = Failures,
-            MaxAttempts = Prepared.MaxAttempts,
-            Reason = reason,
-            EnqueuedAt = Prepared.EnqueuedAt,
-            DeadLetteredAt = now,
-        };
+        public DeadLetter ToDeadLetter(StructuredError reason, DateTimeOffset now) => Prepared.ToDeadLetter(Attempt, Failures, reason, now);
     }
 }

@@ -84,6 +84,27 @@ public static class QueueRules
     /// </summary>
     public static bool IsDoneOnCompletion(bool rerun) => !rerun;
 
+    /// <summary>
+    /// The message a dead letter returns as when replayed: its own id, payload and key, a fresh failure budget, available
+    /// at <paramref name="now"/>. Kit: <c>QueueTests.A_replayed_dead_letter_returns_with_its_id_and_a_fresh_budget</c>.
+    /// </summary>
+    public static PreparedMessage PrepareReplay(DeadLetter letter, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(letter);
+        return new PreparedMessage
+        {
+            MessageId = letter.MessageId,
+            QueueName = letter.QueueName,
+            Payload = letter.Payload ?? throw new ArgumentException("A replayed dead letter needs its payload.", nameof(letter)),
+            Headers = letter.Headers,
+            Priority = letter.Priority,
+            IdempotencyKey = letter.IdempotencyKey,
+            MaxAttempts = letter.MaxAttempts,
+            EnqueuedAt = letter.EnqueuedAt,
+            AvailableAt = EventRules.Normalize(now),
+        };
+    }
+
     /// <summary>Validates an enqueue request and fixes its id and times.</summary>
     /// <exception cref="WorldValidationException">A name, key, header, delay or budget is invalid.</exception>
     /// <exception cref="PayloadTooLargeException">The payload exceeds <see cref="MaxPayloadBytes"/>.</exception>

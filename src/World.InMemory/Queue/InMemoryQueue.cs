@@ -243,18 +243,7 @@ internal sealed class InMemoryQueue(InMemoryState state) : IWorldQueue
                 throw new EntityConflictException($"A live message of queue '{letter.QueueName}' holds idempotency key '{key}'; replay it after that message settles.");
             }
 
-            var entry = new QueueEntry(new PreparedMessage
-            {
-                MessageId = letter.MessageId,
-                QueueName = letter.QueueName,
-                Payload = letter.Payload!.Value,
-                Headers = letter.Headers,
-                Priority = letter.Priority,
-                IdempotencyKey = letter.IdempotencyKey,
-                MaxAttempts = letter.MaxAttempts,
-                EnqueuedAt = letter.EnqueuedAt,
-                AvailableAt = now,
-            });
+            var entry = new QueueEntry(QueueRules.PrepareReplay(letter, now));
             _deadLetters.Remove(messageId);
             _messages.Add(entry.MessageId, entry);
             if (letter.IdempotencyKey is { } newKey)
