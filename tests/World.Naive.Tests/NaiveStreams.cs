@@ -55,31 +55,29 @@ internal sealed class NaiveStreams(NaiveState state) : IWorldStreams
         int? next = null;
         while (true)
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            byte[][] batch;
-            bool ended;
+            // One chunk per lock hold: slow and obvious.
+            byte[]? chunk;
+            bool closed;
             Task changed;
             lock (state.Gate)
             {
-                var (chunks, closed) = _streams.GetValueOrDefault((runId, name), ([], false));
-                next ??= StreamRules.ResolveStart(startIndex, chunks.Count);
-                batch = [.. chunks.Skip(next.Value)];
-                ended = closed;
+                var stream = _streams.GetValueOrDefault((runId, name), ([], false));
+                next ??= StreamRules.ResolveStart(startIndex, stream.Chunks.Count);
+                chunk = next < stream.Chunks.Count ? stream.Chunks[next.Value] : null;
+                closed = stream.Closed;
                 changed = _changed.Task;
             }
 
-            foreach (var chunk in batch)
+            if (chunk is not null)
             {
                 yield return chunk;
+                next++;
             }
-
-            next += batch.Length;
-            if (ended)
+            else if (closed)
             {
                 yield break;
             }
-
-            if (batch.Length == 0)
+            else
             {
                 await changed.WaitAsync(cancellationToken).ConfigureAwait(false);
             }
