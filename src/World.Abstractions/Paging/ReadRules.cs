@@ -4,10 +4,77 @@ namespace World;
 /// Validation of read requests, in one place for every backend: queries, read options, filters and timeouts. A bad
 /// read is a <see cref="WorldValidationException"/> naming the field, exactly as a bad write is.
 /// </summary>
+/// <remarks>
+/// One rule for every read: all arguments are checked, in the order of the method's parameters, before anything is
+/// looked up, so a call with several bad arguments names the first of them and a bad argument is reported as such
+/// even when the entity it points at does not exist (kit: <c>ValidationTests.Reads_check_every_argument_before_looking_up</c>).
+/// </remarks>
 public static class ReadRules
 {
     /// <summary>The most run ids one <see cref="IRunStore.GetManyAsync"/> may read.</summary>
     public const int MaxGetMany = 1000;
+
+    /// <summary>Validates the arguments of <see cref="IRunStore.GetAsync"/>; returns the data resolution to apply.</summary>
+    public static ResolveData ValidateGetRun(string runId, ReadOptions? options)
+    {
+        IdValidation.RequireSafeId(runId, "runId");
+        return Resolve(options);
+    }
+
+    /// <summary>Validates the arguments of <see cref="IRunStore.GetManyAsync"/> (at most <see cref="MaxGetMany"/> ids); returns the data resolution.</summary>
+    public static ResolveData ValidateGetRuns(IReadOnlyList<string> runIds, ReadOptions? options)
+    {
+        ValidateRunIds(runIds);
+        return Resolve(options);
+    }
+
+    /// <summary>Validates the arguments of <see cref="IRunStore.WaitForTerminalStatusAsync"/>; returns the data resolution.</summary>
+    public static ResolveData ValidateWaitForTerminalStatus(string runId, TimeSpan timeout, ReadOptions? options)
+    {
+        IdValidation.RequireSafeId(runId, "runId");
+        RequireTimeout(timeout);
+        return Resolve(options);
+    }
+
+    /// <summary>Validates the arguments of <see cref="IStepStore.GetAsync"/>; returns the data resolution.</summary>
+    public static ResolveData ValidateGetStep(string runId, string stepId, ReadOptions? options)
+    {
+        IdValidation.RequireSafeId(runId, "runId");
+        IdValidation.RequireSafeId(stepId, "stepId");
+        return Resolve(options);
+    }
+
+    /// <summary>Validates the arguments of <see cref="IEventStore.GetAsync"/>; returns the data resolution.</summary>
+    public static ResolveData ValidateGetEvent(string runId, string eventId, ReadOptions? options)
+    {
+        IdValidation.RequireSafeId(runId, "runId");
+        IdValidation.RequireSafeId(eventId, "eventId");
+        return Resolve(options);
+    }
+
+    /// <summary>Validates the arguments of <see cref="IHookStore.GetAsync"/>; returns the data resolution.</summary>
+    public static ResolveData ValidateGetHook(string hookId, ReadOptions? options)
+    {
+        IdValidation.RequireSafeId(hookId, "hookId");
+        return Resolve(options);
+    }
+
+    /// <summary>Validates the arguments of <see cref="IHookStore.GetByTokenAsync"/>; returns the data resolution.</summary>
+    public static ResolveData ValidateGetHookByToken(string token, ReadOptions? options)
+    {
+        IdValidation.RequireName(token, "token");
+        return Resolve(options);
+    }
+
+    /// <summary>Validates the message id of a dead-letter read or replay.</summary>
+    public static string ValidateDeadLetterId(string messageId) => IdValidation.RequireSafeId(messageId, "messageId");
+
+    /// <summary>Validates the arguments of <see cref="IWorldQueue.PurgeDeadLettersAsync"/>.</summary>
+    public static void ValidatePurge(string? queueName, IReadOnlyCollection<string>? messageIds)
+    {
+        IdValidation.OptionalName(queueName, "queueName");
+        ValidateMessageIds(messageIds);
+    }
 
     /// <summary>Validates read options and returns the data resolution they ask for (the default when null).</summary>
     /// <exception cref="WorldValidationException">The resolution is not a defined value.</exception>
@@ -130,9 +197,15 @@ public static class ReadRules
         }
     }
 
-    /// <summary>Validates a wait timeout: not negative (zero reads once), at most 3650 days.</summary>
+    /// <summary>
+    /// Validates a wait timeout: not negative (zero reads once), at most <see cref="MaxTimeout"/>. The one bound of every
+    /// wait of the contract (runs, queue).
+    /// </summary>
     public static TimeSpan RequireTimeout(TimeSpan timeout) =>
-        timeout < TimeSpan.Zero || timeout > TimeSpan.FromDays(3650)
-            ? throw new WorldValidationException($"timeout must be between 0 and 3650 days, got {timeout}.", "timeout")
+        timeout < TimeSpan.Zero || timeout > MaxTimeout
+            ? throw new WorldValidationException($"timeout must be between 0 and {MaxTimeout.TotalDays:0} days, got {timeout}.", "timeout")
             : timeout;
+
+    /// <summary>The longest wait a read may ask for.</summary>
+    public static readonly TimeSpan MaxTimeout = TimeSpan.FromDays(3650);
 }

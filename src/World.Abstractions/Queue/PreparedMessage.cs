@@ -32,4 +32,37 @@ public sealed record PreparedMessage
 
     /// <summary>When it may first be delivered.</summary>
     public required DateTimeOffset AvailableAt { get; init; }
+
+    /// <summary>The message as a consumer receives it on its <paramref name="attempt"/>-th delivery, under <paramref name="lease"/>.</summary>
+    public QueueMessage ToMessage(int attempt, int failures, QueueLease lease) => new()
+    {
+        MessageId = MessageId,
+        QueueName = QueueName,
+        Payload = Payload,
+        Attempt = attempt,
+        Failures = failures,
+        MaxAttempts = MaxAttempts,
+        Priority = Priority,
+        IdempotencyKey = IdempotencyKey,
+        Headers = Headers,
+        EnqueuedAt = EnqueuedAt,
+        Lease = lease,
+    };
+
+    /// <summary>The dead letter of this message after <paramref name="attempts"/> deliveries and <paramref name="failures"/> failures.</summary>
+    public DeadLetter ToDeadLetter(int attempts, int failures, StructuredError reason, DateTimeOffset now) => new()
+    {
+        MessageId = MessageId,
+        QueueName = QueueName,
+        Payload = Payload,
+        Headers = Headers,
+        Priority = Priority,
+        IdempotencyKey = IdempotencyKey,
+        Attempts = attempts,
+        Failures = failures,
+        MaxAttempts = MaxAttempts,
+        Reason = reason,
+        EnqueuedAt = EnqueuedAt,
+        DeadLetteredAt = now,
+    };
 }

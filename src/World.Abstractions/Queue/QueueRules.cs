@@ -31,8 +31,79 @@ public static class QueueRules
         "The lease expired before the message was settled: the consumer crashed, stalled or lost its connection.",
         Code: WorldErrorCodes.LeaseExpired);
 
-    /// <summary>Whether a message with <paramref name="failures"/> failed deliveries goes to the dead-letter store.</summary>
+    /// <summary>
+    /// The failures one failed delivery adds to a message's count: a reported failure (<see cref="IWorldQueue.FailAsync"/>)
+    /// and a lease that lapsed before settlement alike. SQL that settles failures set-wise takes it as a parameter.
+    /// </summary>
+    public const int FailuresPerFailedDelivery = 1;
+
+    /// <summary>
+    /// The dead-letter rule: whether a message with <paramref name="failures"/> failed deliveries has spent its budget
+    /// and goes to the dead-letter store. Set-wise SQL states it as <c>failures + FailuresPerFailedDelivery &gt;= max_attempts</c>.
+    /// Kit: <c>QueueTests.A_message_that_spends_its_attempts_is_dead_lettered_with_its_history</c>,
+    /// <c>QueueTests.Expired_leases_spend_attempts_too</c>.
+    /// </summary>
     public static bool IsExhausted(int failures, int maxAttempts) => failures >= maxAttempts;
+
+    /// <summary>
+    /// The outcome of one failed delivery of a message that had <paramref name="failuresBefore"/> failures: retried
+    /// (after the failure's delay, or at once for a lapsed lease) or dead-lettered by <see cref="IsExhausted"/>.
+    /// Kit: <c>QueueTests.A_failure_retries_after_its_delay_and_counts</c>,
+    /// <c>QueueTests.A_message_that_spends_its_attempts_is_dead_lettered_with_its_history</c>.
+    /// </summary>
+    public static FailureOutcome DecideFailure(int failuresBefore, int maxAttempts) =>
+        IsExhausted(failuresBefore + FailuresPerFailedDelivery, maxAttempts) ? FailureOutcome.DeadLettered : FailureOutcome.Retrying;
+
+    /// <summary>
+    /// The coalescing rule (<see cref="EnqueueOptions.Coalesce"/>) for a duplicate that meets the live message holding
+    /// its key: a pending message becomes available no later than the duplicate asks (never later than it already
+    /// was); a leased message keeps its time and is marked to run again when its holder settles it.
+    /// Kit: <c>QueueTests.A_coalescing_enqueue_pulls_a_later_pending_message_forward</c>,
+    /// <c>QueueTests.A_coalescing_enqueue_never_delays_a_pending_message</c>,
+    /// <c>QueueTests.A_coalescing_enqueue_during_a_lease_redelivers_the_message_after_completion</c>.
+    /// </summary>
+    /// <param name="leased">Whether the live message is leased.</param>
+    /// <param name="availableAt">When the live message is available now.</param>
+    /// <param name="requestedAt">When the duplicate asks it to be available.</param>
+    public static CoalescedMessage Coalesce(bool leased, DateTimeOffset availableAt, DateTimeOffset requestedAt) =>
+        leased ? new CoalescedMessage(availableAt, Rerun: true)
+            : new CoalescedMessage(requestedAt < availableAt ? requestedAt : availableAt, Rerun: false);
+
+    /// <summary>
+    /// When a released message is available again: after the release's delay, or at once when a coalescing enqueue
+    /// marked it during the lease (the wake-up must not wait out a backoff).
+    /// Kit: <c>QueueTests.A_coalescing_enqueue_during_a_lease_cuts_a_delayed_release_short</c>.
+    /// </summary>
+    public static DateTimeOffset AvailableAfterRelease(bool rerun, DateTimeOffset now, DateTimeOffset requestedAt) => rerun ? now : requestedAt;
+
+    /// <summary>
+    /// Whether a completed message is done (deleted); a message a coalescing enqueue marked during its lease is
+    /// instead made available again at once.
+    /// Kit: <c>QueueTests.A_coalescing_enqueue_during_a_lease_redelivers_the_message_after_completion</c>,
+    /// <c>QueueTests.A_wake_up_racing_a_completion_is_never_lost_and_never_doubled</c>.
+    /// </summary>
+    public static bool IsDoneOnCompletion(bool rerun) => !rerun;
+
+    /// <summary>
+    /// The message a dead letter returns as when replayed: its own id, payload and key, a fresh failure budget, available
+    /// at <paramref name="now"/>. Kit: <c>QueueTests.A_replayed_dead_letter_returns_with_its_id_and_a_fresh_budget</c>.
+    /// </summary>
+    public static PreparedMessage PrepareReplay(DeadLetter letter, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(letter);
+        return new PreparedMessage
+        {
+            MessageId = letter.MessageId,
+            QueueName = letter.QueueName,
+            Payload = letter.Payload ?? throw new ArgumentException("A replayed dead letter needs its payload.", nameof(letter)),
+            Headers = letter.Headers,
+            Priority = letter.Priority,
+            IdempotencyKey = letter.IdempotencyKey,
+            MaxAttempts = letter.MaxAttempts,
+            EnqueuedAt = letter.EnqueuedAt,
+            AvailableAt = EventRules.Normalize(now),
+        };
+    }
 
     /// <summary>Validates an enqueue request and fixes its id and times.</summary>
     /// <exception cref="WorldValidationException">A name, key, header, delay or budget is invalid.</exception>
@@ -174,6 +245,30 @@ public static class QueueRules
         IdValidation.RequireSafeId(lease.LeaseId, "leaseId");
     }
 
+    /// <summary>Validates the arguments of <see cref="IWorldQueue.RenewAsync"/>, in parameter order.</summary>
+    public static void ValidateRenew(QueueLease lease, TimeSpan leaseDuration)
+    {
+        ValidateLease(lease);
+        RequirePositive(leaseDuration, "leaseDuration");
+    }
+
+    /// <summary>Validates the arguments of <see cref="IWorldQueue.ReleaseAsync"/>, in parameter order.</summary>
+    public static void ValidateRelease(QueueLease lease, TimeSpan delay)
+    {
+        ValidateLease(lease);
+        RequireDelay(delay, "delay");
+    }
+
+    /// <summary>
+    /// Validates the arguments of <see cref="IWorldQueue.FailAsync"/>, in parameter order: the lease, then the failure.
+    /// Kit: <c>QueueTests.Settlement_arguments_are_checked_in_parameter_order</c>.
+    /// </summary>
+    public static void ValidateFail(QueueLease lease, QueueFailure failure)
+    {
+        ValidateLease(lease);
+        ValidateFailure(failure);
+    }
+
     /// <summary>Validates a failure reported for a delivery: an error with a message, well-formed text, a valid retry delay.</summary>
     /// <exception cref="WorldException">The failure is missing or invalid.</exception>
     public static void ValidateFailure(QueueFailure failure)
@@ -201,7 +296,7 @@ public static class QueueRules
             IdValidation.RequireName(name, "queueNames");
         }
 
-        RequireDelay(timeout, "timeout");
+        ReadRules.RequireTimeout(timeout);
     }
 
     /// <summary>Validates a delay: not negative, at most <see cref="MaxDelay"/>.</summary>

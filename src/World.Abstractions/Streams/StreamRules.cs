@@ -19,6 +19,17 @@ public static class StreamRules
         IdValidation.RequireName(name, nameof(name));
     }
 
+    /// <summary>
+    /// Validates the arguments of <see cref="IWorldStreams.GetChunksAsync"/> (the default page when null); returns the
+    /// page size and the index of the first chunk to read.
+    /// </summary>
+    public static (int Limit, int Start) ValidateChunkPage(string runId, string name, PageRequest? page)
+    {
+        ValidateStream(runId, name);
+        page ??= PageRequest.Default;
+        return (PageCursor.ResolveLimit(page.Limit, DefaultPageSize), DecodeCursor(page.Cursor, runId, name));
+    }
+
     /// <summary>Validates a batch of chunks.</summary>
     public static void ValidateChunks(IReadOnlyList<ReadOnlyMemory<byte>> chunks)
     {

@@ -119,15 +119,16 @@ internal sealed class InMemoryQueue(InMemoryState state) : IWorldQueue
     public Task<bool> CompleteAsync(QueueLease lease, CancellationToken cancellationToken = default) =>
         Settle(
             lease,
+            static lease => QueueRules.ValidateLease(lease),
             (entry, now) =>
             {
-                if (entry.Rerun)
+                if (QueueRules.IsDoneOnCompletion(entry.Rerun))
                 {
-                    Unlease(entry, now);
+                    Remove(entry);
                 }
                 else
                 {
-                    Remove(entry);
+                    Unlease(entry, now);
                 }
 
                 return true;
@@ -136,9 +137,9 @@ internal sealed class InMemoryQueue(InMemoryState state) : IWorldQueue
 
     public Task<bool> RenewAsync(QueueLease lease, TimeSpan leaseDuration, CancellationToken cancellationToken = default)
     {
-        QueueRules.RequirePositive(leaseDuration, nameof(leaseDuration));
         return Settle(
             lease,
+            lease => QueueRules.ValidateRenew(lease, leaseDuration),
             (entry, now) =>
             {
                 _leased.Remove(entry);
@@ -151,12 +152,12 @@ internal sealed class InMemoryQueue(InMemoryState state) : IWorldQueue
 
     public Task<bool> ReleaseAsync(QueueLease lease, TimeSpan delay, CancellationToken cancellationToken = default)
     {
-        QueueRules.RequireDelay(delay, nameof(delay));
         return Settle(
             lease,
+            lease => QueueRules.ValidateRelease(lease, delay),
             (entry, now) =>
             {
-                Unlease(entry, entry.Rerun ? now : EventRules.Normalize(now + delay));
+                Unlease(entry, QueueRules.AvailableAfterRelease(entry.Rerun, now, EventRules.Normalize(now + delay)));
                 return true;
             },
             cancellationToken);
@@ -164,10 +165,10 @@ internal sealed class InMemoryQueue(InMemoryState state) : IWorldQueue
 
     public async Task<FailureOutcome> FailAsync(QueueLease lease, QueueFailure failure, CancellationToken cancellationToken = default)
     {
-        QueueRules.ValidateFailure(failure);
         var outcome = FailureOutcome.LeaseLost;
         await Settle(
             lease,
+            lease => QueueRules.ValidateFail(lease, failure),
             (entry, now) =>
             {
                 outcome = RecordFailureLocked(entry, failure.Error, now, EventRules.Normalize(now + failure.RetryDelay));
@@ -215,7 +216,7 @@ internal sealed class InMemoryQueue(InMemoryState state) : IWorldQueue
     {
         cancellationToken.ThrowIfCancellationRequested();
         state.ThrowIfDisposed();
-        IdValidation.RequireSafeId(messageId, nameof(messageId));
+        ReadRules.ValidateDeadLetterId(messageId);
         lock (_gate)
         {
             return _deadLetters.TryGetValue(messageId, out var letter)
@@ -228,7 +229,7 @@ internal sealed class InMemoryQueue(InMemoryState state) : IWorldQueue
     {
         cancellationToken.ThrowIfCancellationRequested();
         state.ThrowIfDisposed();
-        IdValidation.RequireSafeId(messageId, nameof(messageId));
+        ReadRules.ValidateDeadLetterId(messageId);
         var now = Now();
         lock (_gate)
         {
@@ -242,18 +243,7 @@ internal sealed class InMemoryQueue(InMemoryState state) : IWorldQueue
                 throw new EntityConflictException($"A live message of queue '{letter.QueueName}' holds idempotency key '{key}'; replay it after that message settles.");
             }
 
-            var entry = new QueueEntry(new PreparedMessage
-            {
-                MessageId = letter.MessageId,
-                QueueName = letter.QueueName,
-                Payload = letter.Payload!.Value,
-                Headers = letter.Headers,
-                Priority = letter.Priority,
-                IdempotencyKey = letter.IdempotencyKey,
-                MaxAttempts = letter.MaxAttempts,
-                EnqueuedAt = letter.EnqueuedAt,
-                AvailableAt = now,
-            });
+            var entry = new QueueEntry(QueueRules.PrepareReplay(letter, now));
             _deadLetters.Remove(messageId);
             _messages.Add(entry.MessageId, entry);
             if (letter.IdempotencyKey is { } newKey)
@@ -271,12 +261,7 @@ internal sealed class InMemoryQueue(InMemoryState state) : IWorldQueue
     {
         cancellationToken.ThrowIfCancellationRequested();
         state.ThrowIfDisposed();
-        if (queueName is not null)
-        {
-            IdValidation.RequireName(queueName, nameof(queueName));
-        }
-
-        ReadRules.ValidateMessageIds(messageIds);
+        ReadRules.ValidatePurge(queueName, messageIds);
         lock (_gate)
         {
             var doomed = _deadLetters.Values
@@ -292,11 +277,11 @@ internal sealed class InMemoryQueue(InMemoryState state) : IWorldQueue
         }
     }
 
-    private Task<bool> Settle(QueueLease lease, Func<QueueEntry, DateTimeOffset, bool> apply, CancellationToken cancellationToken)
+    private Task<bool> Settle(QueueLease lease, Action<QueueLease> validate, Func<QueueEntry, DateTimeOffset, bool> apply, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         state.ThrowIfDisposed();
-        QueueRules.ValidateLease(lease);
+        validate(lease);
         var now = Now();
         lock (_gate)
         {
@@ -324,9 +309,10 @@ internal sealed class InMemoryQueue(InMemoryState state) : IWorldQueue
 
     private FailureOutcome RecordFailureLocked(QueueEntry entry, StructuredError error, DateTimeOffset now, DateTimeOffset retryAt)
     {
-        entry.Failures++;
+        var outcome = QueueRules.DecideFailure(entry.Failures, entry.Message.MaxAttempts);
+        entry.Failures += QueueRules.FailuresPerFailedDelivery;
         entry.LastError = error;
-        if (QueueRules.IsExhausted(entry.Failures, entry.Message.MaxAttempts))
+        if (outcome == FailureOutcome.DeadLettered)
         {
             Remove(entry);
             _deadLetters.Add(entry.MessageId, entry.ToDeadLetter(error, now));
@@ -339,15 +325,17 @@ internal sealed class InMemoryQueue(InMemoryState state) : IWorldQueue
 
     private void CoalesceLocked(QueueEntry entry, DateTimeOffset availableAt)
     {
-        if (entry.LeaseId is not null)
+        var leased = entry.LeaseId is not null;
+        var coalesced = QueueRules.Coalesce(leased, entry.AvailableAt, availableAt);
+        if (leased)
         {
-            entry.Rerun = true;
+            entry.Rerun = coalesced.Rerun;
         }
-        else if (availableAt < entry.AvailableAt)
+        else if (coalesced.AvailableAt != entry.AvailableAt)
         {
             // Re-sort: availability is part of the ready order.
             _ready[entry.Message.QueueName].Remove(entry);
-            entry.AvailableAt = availableAt;
+            entry.AvailableAt = coalesced.AvailableAt;
             Ready(entry);
             SignalLocked();
         }

@@ -44,34 +44,7 @@ internal sealed class QueueEntry(World.Queue.PreparedMessage message)
         return byExpiry != 0 ? byExpiry : string.CompareOrdinal(a.MessageId, b.MessageId);
     });
 
-    public QueueMessage ToMessage() => new()
-    {
-        MessageId = MessageId,
-        QueueName = Message.QueueName,
-        Payload = Message.Payload,
-        Attempt = Attempt,
-        Failures = Failures,
-        MaxAttempts = Message.MaxAttempts,
-        Priority = Message.Priority,
-        IdempotencyKey = Message.IdempotencyKey,
-        Headers = Message.Headers,
-        EnqueuedAt = Message.EnqueuedAt,
-        Lease = new QueueLease(MessageId, LeaseId!, LeaseExpiresAt),
-    };
+    public QueueMessage ToMessage() => Message.ToMessage(Attempt, Failures, new QueueLease(MessageId, LeaseId!, LeaseExpiresAt));
 
-    public DeadLetter ToDeadLetter(StructuredError reason, DateTimeOffset now) => new()
-    {
-        MessageId = MessageId,
-        QueueName = Message.QueueName,
-        Payload = Message.Payload,
-        Headers = Message.Headers,
-        Priority = Message.Priority,
-        IdempotencyKey = Message.IdempotencyKey,
-        Attempts = Attempt,
-        Failures = Failures,
-        MaxAttempts = Message.MaxAttempts,
-        Reason = reason,
-        EnqueuedAt = Message.EnqueuedAt,
-        DeadLetteredAt = now,
-    };
+    public DeadLetter ToDeadLetter(StructuredError reason, DateTimeOffset now) => Message.ToDeadLetter(Attempt, Failures, reason, now);
 }

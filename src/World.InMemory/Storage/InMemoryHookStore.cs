@@ -7,8 +7,7 @@ internal sealed class InMemoryHookStore(InMemoryState state) : IHookStore
     {
         cancellationToken.ThrowIfCancellationRequested();
         state.ThrowIfDisposed();
-        IdValidation.RequireSafeId(hookId, nameof(hookId));
-        var mode = ReadRules.Resolve(options);
+        var mode = ReadRules.ValidateGetHook(hookId, options);
         var entry = state.Hooks.FindById(hookId).FirstOrDefault(IsLive) ?? throw new HookNotFoundException(hookId);
         return Task.FromResult(Rules.DataResolution.Apply(entry.Hook, mode));
     }
@@ -17,8 +16,7 @@ internal sealed class InMemoryHookStore(InMemoryState state) : IHookStore
     {
         cancellationToken.ThrowIfCancellationRequested();
         state.ThrowIfDisposed();
-        IdValidation.RequireName(token, nameof(token));
-        var mode = ReadRules.Resolve(options);
+        var mode = ReadRules.ValidateGetHookByToken(token, options);
         var entry = state.Hooks.FindByToken(token);
         if (entry is null || !IsLive(entry))
         {

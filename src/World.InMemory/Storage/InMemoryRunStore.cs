@@ -7,16 +7,15 @@ internal sealed class InMemoryRunStore(InMemoryState state) : IRunStore
     {
         cancellationToken.ThrowIfCancellationRequested();
         state.ThrowIfDisposed();
-        var run = state.RequireRun(IdValidation.RequireSafeId(runId, nameof(runId)));
-        return Task.FromResult(Rules.DataResolution.Apply(run.Run, ReadRules.Resolve(options)));
+        var mode = ReadRules.ValidateGetRun(runId, options);
+        return Task.FromResult(Rules.DataResolution.Apply(state.RequireRun(runId).Run, mode));
     }
 
     public Task<IReadOnlyList<WorkflowRun?>> GetManyAsync(IReadOnlyList<string> runIds, ReadOptions? options = null, CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
         state.ThrowIfDisposed();
-        ReadRules.ValidateRunIds(runIds);
-        var mode = ReadRules.Resolve(options);
+        var mode = ReadRules.ValidateGetRuns(runIds, options);
         var runs = new WorkflowRun?[runIds.Count];
         for (var i = 0; i < runIds.Count; i++)
         {
@@ -54,9 +53,8 @@ internal sealed class InMemoryRunStore(InMemoryState state) : IRunStore
     public async Task<WorkflowRun> WaitForTerminalStatusAsync(string runId, TimeSpan timeout, ReadOptions? options = null, CancellationToken cancellationToken = default)
     {
         state.ThrowIfDisposed();
-        ReadRules.RequireTimeout(timeout);
-        var mode = ReadRules.Resolve(options);
-        var run = state.RequireRun(IdValidation.RequireSafeId(runId, nameof(runId)));
+        var mode = ReadRules.ValidateWaitForTerminalStatus(runId, timeout, options);
+        var run = state.RequireRun(runId);
         if (!run.Run.Status.IsTerminal() && timeout > TimeSpan.Zero)
         {
             using var timeoutSource = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);

@@ -7,9 +7,7 @@ internal sealed class InMemoryStepStore(InMemoryState state) : IStepStore
     {
         cancellationToken.ThrowIfCancellationRequested();
         state.ThrowIfDisposed();
-        IdValidation.RequireSafeId(runId, nameof(runId));
-        IdValidation.RequireSafeId(stepId, nameof(stepId));
-        var mode = ReadRules.Resolve(options);
+        var mode = ReadRules.ValidateGetStep(runId, stepId, options);
         var run = state.FindRun(runId) ?? throw new EntityNotFoundException(EntityKind.Step, stepId);
         lock (run.Gate)
         {

@@ -108,10 +108,8 @@ internal sealed class InMemoryStreams(InMemoryState state) : IWorldStreams
     {
         cancellationToken.ThrowIfCancellationRequested();
         state.ThrowIfDisposed();
-        StreamRules.ValidateStream(runId, name);
+        var (limit, start) = StreamRules.ValidateChunkPage(runId, name, page);
         page ??= PageRequest.Default;
-        var limit = PageCursor.ResolveLimit(page.Limit, StreamRules.DefaultPageSize);
-        var start = StreamRules.DecodeCursor(page.Cursor, runId, name);
         if (!_streams.TryGetValue((runId, name), out var stream))
         {
             return Task.FromResult(new StreamChunkPage([], page.Cursor, false, false));

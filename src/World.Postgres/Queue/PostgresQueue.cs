@@ -119,6 +119,7 @@ public sealed class PostgresQueue : IWorldQueue, IAsyncDisposable
             reclaim.Parameters.Add(DbValues.TextArray(queues));
             reclaim.Parameters.Add(DbValues.Timestamp(now));
             reclaim.Parameters.Add(DbValues.Json(QueueRules.LeaseExpired));
+            reclaim.Parameters.Add(DbValues.Integer(QueueRules.FailuresPerFailedDelivery));
             batch.BatchCommands.Add(reclaim);
             var claim = new NpgsqlBatchCommand(queues.Length == 1 ? _sql.ClaimOne : _sql.Claim);
             claim.Parameters.Add(queues.Length == 1 ? DbValues.Text(queues[0]) : DbValues.TextArray(queues));
@@ -177,14 +178,14 @@ public sealed class PostgresQueue : IWorldQueue, IAsyncDisposable
     /// <inheritdoc />
     public Task<bool> RenewAsync(QueueLease lease, TimeSpan leaseDuration, CancellationToken cancellationToken = default)
     {
-        QueueRules.RequirePositive(leaseDuration, nameof(leaseDuration));
+        QueueRules.ValidateRenew(lease, leaseDuration);
         return SettleAsync(_sql.Renew, lease, EventRules.Normalize(Now() + leaseDuration), cancellationToken);
     }
 
     /// <inheritdoc />
     public async Task<bool> ReleaseAsync(QueueLease lease, TimeSpan delay, CancellationToken cancellationToken = default)
     {
-        QueueRules.RequireDelay(delay, nameof(delay));
+        QueueRules.ValidateRelease(lease, delay);
         var now = Now();
         var released = await SettleAsync(_sql.Release, lease, EventRules.Normalize(now + delay), cancellationToken, now).ConfigureAwait(false);
         if (released)
@@ -200,8 +201,7 @@ public sealed class PostgresQueue : IWorldQueue, IAsyncDisposable
     public async Task<FailureOutcome> FailAsync(QueueLease lease, QueueFailure failure, CancellationToken cancellationToken = default)
     {
         _context.ThrowIfDisposed();
-        QueueRules.ValidateLease(lease);
-        QueueRules.ValidateFailure(failure);
+        QueueRules.ValidateFail(lease, failure);
         var now = Now();
         var rows = await _context.QueryAsync(
             _sql.Fail,
@@ -212,6 +212,7 @@ public sealed class PostgresQueue : IWorldQueue, IAsyncDisposable
                 parameters.Add(DbValues.Json(failure.Error));
                 parameters.Add(DbValues.Timestamp(now));
                 parameters.Add(DbValues.Timestamp(EventRules.Normalize(now + failure.RetryDelay)));
+                parameters.Add(DbValues.Integer(QueueRules.FailuresPerFailedDelivery));
             },
             static reader => (Dead: reader.GetInt32(0), Retried: reader.GetInt32(1)),
             cancellationToken).ConfigureAwait(false);
@@ -254,7 +255,7 @@ public sealed class PostgresQueue : IWorldQueue, IAsyncDisposable
     /// <inheritdoc />
     public async Task<DeadLetter> GetDeadLetterAsync(string messageId, CancellationToken cancellationToken = default)
     {
-        IdValidation.RequireSafeId(messageId, nameof(messageId));
+        ReadRules.ValidateDeadLetterId(messageId);
         return await _context.QuerySingleAsync(_sql.GetDeadLetter, parameters => parameters.Add(DbValues.Text(messageId)), ReadDeadLetter, cancellationToken).ConfigureAwait(false)
             ?? throw new EntityNotFoundException(EntityKind.DeadLetter, messageId);
     }
@@ -262,7 +263,7 @@ public sealed class PostgresQueue : IWorldQueue, IAsyncDisposable
     /// <inheritdoc />
     public async Task ReplayDeadLetterAsync(string messageId, CancellationToken cancellationToken = default)
     {
-        IdValidation.RequireSafeId(messageId, nameof(messageId));
+        ReadRules.ValidateDeadLetterId(messageId);
         List<string> replayed;
         try
         {
@@ -293,12 +294,7 @@ public sealed class PostgresQueue : IWorldQueue, IAsyncDisposable
     public async Task<int> PurgeDeadLettersAsync(string? queueName = null, IReadOnlyCollection<string>? messageIds = null, CancellationToken cancellationToken = default)
     {
         _context.ThrowIfDisposed();
-        if (queueName is not null)
-        {
-            IdValidation.RequireName(queueName, nameof(queueName));
-        }
-
-        ReadRules.ValidateMessageIds(messageIds);
+        ReadRules.ValidatePurge(queueName, messageIds);
         return await _context.ExecuteNonQueryAsync(
             _sql.Purge,
             parameters =>
@@ -443,9 +439,9 @@ public sealed class PostgresQueue : IWorldQueue, IAsyncDisposable
         return insert;
     }
 
+    /// <summary>A fenced single-row settlement; the caller has validated its arguments.</summary>
     private async Task<bool> SettleAsync(string sql, QueueLease lease, DateTimeOffset time, CancellationToken cancellationToken, DateTimeOffset? now = null)
     {
-        QueueRules.ValidateLease(lease);
         var affected = await _context.ExecuteNonQueryAsync(
             sql,
             parameters =>

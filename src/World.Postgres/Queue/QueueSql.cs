@@ -14,6 +14,8 @@ internal sealed class QueueSql
 
         Channel = World.Postgres.Storage.PostgresChannels.Queue(schema);
 
+        // A keyed duplicate applies the coalescing rule, QueueRules.Coalesce, to the live row it meets: a pending row
+        // becomes available no later than asked, a leased row is marked rerun (kit: QueueTests.A_coalescing_enqueue_*).
         Enqueue = $"""
             INSERT INTO {messages} AS m (message_id, queue_name, payload, headers, priority, idempotency_key, idempotency_hash, max_attempts, enqueued_at, available_at)
             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
@@ -37,6 +39,8 @@ internal sealed class QueueSql
         // Expired leases of the claimed queues return to the queue as failures; a message that thereby spends its
         // budget moves to the dead letters instead. All of them, not a batch: the guarantee is that the next claim on
         // a queue reclaims its expired leases, so a capped reclaim would leave the rest leased to a dead consumer.
+        // Set-wise form of the dead-letter rule, QueueRules.DecideFailure: $4 is QueueRules.FailuresPerFailedDelivery
+        // (kit: QueueTests.Expired_leases_spend_attempts_too).
         Reclaim = $"""
             WITH expired AS (
                 SELECT message_id FROM {messages}
@@ -44,13 +48,13 @@ internal sealed class QueueSql
                 FOR UPDATE SKIP LOCKED),
             dead AS (
                 DELETE FROM {messages} m USING expired e
-                WHERE m.message_id = e.message_id AND m.failures + 1 >= m.max_attempts
+                WHERE m.message_id = e.message_id AND {Exhausted("$4")}
                 RETURNING m.*),
-            buried AS ({Bury("$3", "$2")})
+            buried AS ({Bury("$3", "$2", "$4")})
             UPDATE {messages} m
-            SET lease_id = NULL, lease_owner = NULL, lease_expires_at = NULL, rerun = false, failures = m.failures + 1, last_error = $3, available_at = $2
+            SET lease_id = NULL, lease_owner = NULL, lease_expires_at = NULL, rerun = false, failures = m.failures + $4, last_error = $3, available_at = $2
             FROM expired e
-            WHERE m.message_id = e.message_id AND m.failures + 1 < m.max_attempts
+            WHERE m.message_id = e.message_id AND NOT {Exhausted("$4")}
             """;
 
         // "queue_name = $1" lets PostgreSQL walk the ready index in delivery order and stop after $3 rows; with
@@ -74,6 +78,7 @@ internal sealed class QueueSql
             LIMIT $3
             """);
 
+        // Completion applies QueueRules.IsDoneOnCompletion: a row marked rerun is re-armed instead of deleted.
         // Two statements, in this order, each with its own snapshot: the DELETE re-checks rerun on a row a concurrent
         // coalescing enqueue just changed and leaves it; the UPDATE then sees that rerun and makes the message available.
         CompleteMany = $"""
@@ -90,21 +95,24 @@ internal sealed class QueueSql
             RETURNING m.message_id, done.lease_id, m.queue_name
             """;
         Renew = $"UPDATE {messages} SET lease_expires_at = $3 WHERE message_id = $1 AND lease_id = $2";
+        // QueueRules.AvailableAfterRelease: a row marked rerun is available at once ($4), any other after the delay ($3).
         Release = $"UPDATE {messages} SET lease_id = NULL, lease_owner = NULL, lease_expires_at = NULL, available_at = CASE WHEN rerun THEN $4 ELSE $3 END, rerun = false WHERE message_id = $1 AND lease_id = $2";
 
+        // One fenced statement (no read-decide-write round trips) applying QueueRules.DecideFailure to the leased row:
+        // $6 is QueueRules.FailuresPerFailedDelivery (kit: QueueTests.A_message_that_spends_its_attempts_is_dead_lettered_with_its_history).
         Fail = $"""
             WITH target AS (
                 SELECT message_id FROM {messages} WHERE message_id = $1 AND lease_id = $2 FOR UPDATE),
             dead AS (
                 DELETE FROM {messages} m USING target t
-                WHERE m.message_id = t.message_id AND m.failures + 1 >= m.max_attempts
+                WHERE m.message_id = t.message_id AND {Exhausted("$6")}
                 RETURNING m.*),
-            buried AS ({Bury("$3", "$4")}),
+            buried AS ({Bury("$3", "$4", "$6")}),
             retried AS (
                 UPDATE {messages} m
-                SET lease_id = NULL, lease_owner = NULL, lease_expires_at = NULL, rerun = false, failures = m.failures + 1, last_error = $3, available_at = $5
+                SET lease_id = NULL, lease_owner = NULL, lease_expires_at = NULL, rerun = false, failures = m.failures + $6, last_error = $3, available_at = $5
                 FROM target t
-                WHERE m.message_id = t.message_id AND m.failures + 1 < m.max_attempts
+                WHERE m.message_id = t.message_id AND NOT {Exhausted("$6")}
                 RETURNING m.message_id)
             SELECT (SELECT count(*) FROM dead)::int, (SELECT count(*) FROM retried)::int
             """;
@@ -126,11 +134,17 @@ internal sealed class QueueSql
 
     /// <summary>
     /// Moves the rows of the CTE <c>dead</c> (deleted messages, counting the failure being recorded) to the dead
-    /// letters, with the reason and time in the given parameters: the one definition of dead-lettering.
+    /// letters, with the reason, time and failure increment in the given parameters: the one definition of dead-lettering.
     /// </summary>
-    private string Bury(string reason, string now) =>
+    private string Bury(string reason, string now, string failureIncrement) =>
         $"INSERT INTO {DeadLetters} ({DeadLetterColumns}) " +
-        $"SELECT message_id, queue_name, payload, headers, priority, idempotency_key, idempotency_hash, max_attempts, attempt, failures + 1, {reason}, enqueued_at, {now} FROM dead";
+        $"SELECT message_id, queue_name, payload, headers, priority, idempotency_key, idempotency_hash, max_attempts, attempt, failures + {failureIncrement}, {reason}, enqueued_at, {now} FROM dead";
+
+    /// <summary>
+    /// QueueRules.IsExhausted of row <c>m</c> after recording one failed delivery, with QueueRules.FailuresPerFailedDelivery
+    /// in the given parameter (an int): the one SQL form of the dead-letter rule.
+    /// </summary>
+    private static string Exhausted(string failureIncrement) => $"m.failures + {failureIncrement}::int >= m.max_attempts";
 
     public string Channel { get; }
 

@@ -7,8 +7,7 @@ internal sealed class PostgresHookStore(PostgresContext context) : IHookStore
 
     public async Task<Hook> GetAsync(string hookId, ReadOptions? options = null, CancellationToken cancellationToken = default)
     {
-        IdValidation.RequireSafeId(hookId, nameof(hookId));
-        var mode = ReadRules.Resolve(options);
+        var mode = ReadRules.ValidateGetHook(hookId, options);
 
         return await context.QuerySingleAsync(
             mode == ResolveData.All ? Sql.GetHookById : Sql.GetHookByIdWithoutData,
@@ -19,8 +18,7 @@ internal sealed class PostgresHookStore(PostgresContext context) : IHookStore
 
     public async Task<Hook> GetByTokenAsync(string token, ReadOptions? options = null, CancellationToken cancellationToken = default)
     {
-        IdValidation.RequireName(token, nameof(token));
-        var mode = ReadRules.Resolve(options);
+        var mode = ReadRules.ValidateGetHookByToken(token, options);
         return await context.QuerySingleAsync(
             mode == ResolveData.All ? Sql.GetHookByToken : Sql.GetHookByTokenWithoutData,
             parameters => parameters.Add(DbValues.Bytea(DbValues.TokenHash(token))),

@@ -7,15 +7,14 @@ internal sealed class PostgresRunStore(PostgresContext context) : IRunStore
 
     public async Task<WorkflowRun> GetAsync(string runId, ReadOptions? options = null, CancellationToken cancellationToken = default)
     {
-        IdValidation.RequireSafeId(runId, nameof(runId));
-        return await FindAsync(runId, ReadRules.Resolve(options), cancellationToken).ConfigureAwait(false)
+        var mode = ReadRules.ValidateGetRun(runId, options);
+        return await FindAsync(runId, mode, cancellationToken).ConfigureAwait(false)
             ?? throw new RunNotFoundException(runId);
     }
 
     public async Task<IReadOnlyList<WorkflowRun?>> GetManyAsync(IReadOnlyList<string> runIds, ReadOptions? options = null, CancellationToken cancellationToken = default)
     {
-        ReadRules.ValidateRunIds(runIds);
-        var mode = ReadRules.Resolve(options);
+        var mode = ReadRules.ValidateGetRuns(runIds, options);
         if (runIds.Count == 0)
         {
             return [];
@@ -76,9 +75,7 @@ internal sealed class PostgresRunStore(PostgresContext context) : IRunStore
     public async Task<WorkflowRun> WaitForTerminalStatusAsync(string runId, TimeSpan timeout, ReadOptions? options = null, CancellationToken cancellationToken = default)
     {
         context.ThrowIfDisposed();
-        ReadRules.RequireTimeout(timeout);
-        IdValidation.RequireSafeId(runId, nameof(runId));
-        var mode = ReadRules.Resolve(options);
+        var mode = ReadRules.ValidateWaitForTerminalStatus(runId, timeout, options);
         var time = context.TimeProvider;
         var deadline = time.GetUtcNow() + timeout;
 

@@ -5,9 +5,7 @@ internal sealed class PostgresStepStore(PostgresContext context) : IStepStore
 {
     public async Task<Step> GetAsync(string runId, string stepId, ReadOptions? options = null, CancellationToken cancellationToken = default)
     {
-        IdValidation.RequireSafeId(runId, nameof(runId));
-        IdValidation.RequireSafeId(stepId, nameof(stepId));
-        var mode = ReadRules.Resolve(options);
+        var mode = ReadRules.ValidateGetStep(runId, stepId, options);
         return await context.QuerySingleAsync(
             mode == ResolveData.All ? context.Sql.GetStep : context.Sql.GetStepWithoutData,
             parameters =>

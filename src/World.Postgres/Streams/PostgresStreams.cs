@@ -96,10 +96,8 @@ internal sealed class PostgresStreams(PostgresContext context) : IWorldStreams
     public async Task<StreamChunkPage> GetChunksAsync(string runId, string name, PageRequest? page = null, CancellationToken cancellationToken = default)
     {
         context.ThrowIfDisposed();
-        StreamRules.ValidateStream(runId, name);
+        var (limit, start) = StreamRules.ValidateChunkPage(runId, name, page);
         page ??= PageRequest.Default;
-        var limit = PageCursor.ResolveLimit(page.Limit, StreamRules.DefaultPageSize);
-        var start = StreamRules.DecodeCursor(page.Cursor, runId, name);
         var read = await ReadPageAsync(StreamId(runId, name), start, limit, cancellationToken).ConfigureAwait(false);
         var end = start + read.Chunks.Count;
         return new StreamChunkPage(

@@ -492,6 +492,23 @@ public abstract class QueueTests<TFactory> : WorldTestBase<TFactory>
     }
 
     [Fact]
+    public async Task Settlement_arguments_are_checked_in_parameter_order()
+    {
+        // QueueRules.ValidateFail/ValidateRenew/ValidateRelease: the lease first, then what the call asks for.
+        var failWithoutLease = await Assert.ThrowsAnyAsync<WorldValidationException>(() => Queue.FailAsync(null!, null!, Cancellation));
+        Assert.Equal("lease", failWithoutLease.Field);
+        var renewWithoutLease = await Assert.ThrowsAnyAsync<WorldValidationException>(() => Queue.RenewAsync(null!, TimeSpan.Zero, Cancellation));
+        Assert.Equal("lease", renewWithoutLease.Field);
+        var releaseWithoutLease = await Assert.ThrowsAnyAsync<WorldValidationException>(() => Queue.ReleaseAsync(null!, TimeSpan.FromSeconds(-1), Cancellation));
+        Assert.Equal("lease", releaseWithoutLease.Field);
+        var lease = new QueueLease(NewId(IdPrefixes.Message), "lease1", Clock.GetUtcNow());
+        var badFailure = await Assert.ThrowsAnyAsync<WorldValidationException>(() => Queue.FailAsync(lease, null!, Cancellation));
+        Assert.Equal("failure", badFailure.Field);
+        var badDuration = await Assert.ThrowsAnyAsync<WorldValidationException>(() => Queue.RenewAsync(lease, TimeSpan.Zero, Cancellation));
+        Assert.Equal("leaseDuration", badDuration.Field);
+    }
+
+    [Fact]
     public async Task Wait_for_messages_wakes_on_enqueue()
     {
         var waiting = Queue.WaitForMessagesAsync([QueueName], TimeSpan.FromHours(1), Cancellation);

@@ -141,6 +141,32 @@ public abstract class ValidationTests<TFactory> : WorldTestBase<TFactory>
         await AssertValidation(() => World.Runs.WaitForTerminalStatusAsync(run.RunId, TimeSpan.FromSeconds(-1), cancellationToken: Cancellation));
     }
 
+    [Fact]
+    public async Task Reads_check_every_argument_before_looking_up()
+    {
+        // A bad argument is reported as such even when the entity it points at does not exist (ReadRules).
+        var missing = WorldIds.NewRunId(Clock.GetUtcNow());
+        var badMode = new ReadOptions { ResolveData = (ResolveData)99 };
+        Assert.Equal("resolveData", (await AssertValidation(() => World.Runs.GetAsync(missing, badMode, Cancellation))).Field);
+        Assert.Equal("eventId", (await AssertValidation(() => World.Events.GetAsync(missing, "evnt_a/b", cancellationToken: Cancellation))).Field);
+        Assert.Equal("resolveData", (await AssertValidation(() => World.Events.GetAsync(missing, NewEventId(), badMode, Cancellation))).Field);
+        Assert.Equal("stepId", (await AssertValidation(() => World.Steps.GetAsync(missing, "step_a/b", cancellationToken: Cancellation))).Field);
+        Assert.Equal("resolveData", (await AssertValidation(() => World.Runs.WaitForTerminalStatusAsync(missing, TimeSpan.Zero, badMode, Cancellation))).Field);
+    }
+
+    [Fact]
+    public async Task Read_arguments_are_checked_in_parameter_order()
+    {
+        // Several bad arguments: the first in the signature is named, on every backend.
+        Assert.Equal("runId", (await AssertValidation(() => World.Runs.WaitForTerminalStatusAsync("wrun_a/b", TimeSpan.FromSeconds(-1), cancellationToken: Cancellation))).Field);
+        Assert.Equal("runId", (await AssertValidation(() => World.Events.GetAsync("wrun_a/b", "evnt_a/b", cancellationToken: Cancellation))).Field);
+        Assert.Equal("runIds", (await AssertValidation(() => World.Runs.GetManyAsync(null!, new ReadOptions { ResolveData = (ResolveData)99 }, Cancellation))).Field);
+        Assert.Equal("timeout", (await AssertValidation(() => World.Queue.WaitForMessagesAsync(["q"], TimeSpan.FromSeconds(-1), Cancellation))).Field);
+        Assert.Equal("queueName", (await AssertValidation(() => World.Queue.PurgeDeadLettersAsync("", ["msg_a/b"], Cancellation))).Field);
+    }
+
+    private string NewEventId() => WorldIds.New(IdPrefixes.Event, Clock.GetUtcNow());
+
     private static async Task<WorldValidationException> AssertValidation(Func<Task> action)
     {
         var error = await Assert.ThrowsAnyAsync<WorldValidationException>(action);

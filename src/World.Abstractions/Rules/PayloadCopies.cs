@@ -1,15 +1,17 @@
-namespace World.InMemory.Storage;
+namespace World.Rules;
 
 /// <summary>
 /// Detaches a request from everything the caller still owns: payload buffers, dictionaries and lists. A database
 /// copies on write by nature; an in-memory store must do it explicitly, or a caller reusing its buffer, dictionary or
-/// list would rewrite stored history.
+/// list would rewrite stored history. Kit: <c>HostileInputTests.Mutating_request_objects_after_the_call_does_not_rewrite_stored_history</c>.
 /// </summary>
-internal static class PayloadCopies
+public static class PayloadCopies
 {
+    /// <summary>A copy of <paramref name="request"/> sharing no buffer, dictionary or list with the caller.</summary>
     public static EventRequest Detach(EventRequest request) =>
         request?.Data is null ? request! : request with { Data = Detach(request.Data) };
 
+    /// <summary>A copy of <paramref name="run"/> sharing no buffer, dictionary or list with the caller.</summary>
     public static RunCreationRequest Detach(RunCreationRequest run) =>
         run?.Data is null ? run! : run with { Data = (RunCreated)Detach(run.Data) };
 
