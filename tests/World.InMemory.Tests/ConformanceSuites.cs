@@ -90,3 +90,8 @@ public sealed class InMemoryBackendParityTests : BackendParityTests
 {
     protected override ValueTask<IWorld> CreateWorldAsync(TimeProvider timeProvider) => new(new InMemoryWorld(timeProvider: timeProvider));
 }
+
+public sealed class InMemoryDispatchStatusTests : DispatchStatusTests
+{
+    protected override ValueTask<IWorld> CreateWorldAsync(TimeProvider timeProvider) => new(new InMemoryWorld(timeProvider: timeProvider));
+}

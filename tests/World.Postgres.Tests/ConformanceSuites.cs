@@ -90,3 +90,8 @@ public sealed class PostgresBackendParityTests(PostgresFixture postgres) : Backe
 {
     protected override ValueTask<IWorld> CreateWorldAsync(TimeProvider timeProvider) => new(postgres.CreateWorld(timeProvider));
 }
+
+public sealed class PostgresDispatchStatusTests(PostgresFixture postgres) : DispatchStatusTests
+{
+    protected override ValueTask<IWorld> CreateWorldAsync(TimeProvider timeProvider) => new(postgres.CreateWorld(timeProvider));
+}
