@@ -304,6 +304,46 @@ public abstract class QueueProcessorTests : WorldTestBase
         Assert.ThrowsAny<WorldValidationException>(() => new QueueProcessor(World.Queue, new QueueProcessorOptions { Queues = [] }, handler, Clock));
     }
 
+    [Fact]
+    public async Task A_running_processor_is_a_live_consumer_of_its_queues_until_it_stops()
+    {
+        var options = new QueueProcessorOptions { Queues = [QueueName], Concurrency = 3, Owner = "kit-consumer-1" };
+        var processor = new QueueProcessor(World.Queue, options, (_, _) => ValueTask.FromResult(QueueHandlerResult.Complete), Clock);
+        using var stop = new CancellationTokenSource();
+        var run = processor.RunAsync(stop.Token);
+
+        var consumer = await WaitForConsumerAsync(c => c.ExpiresAt == Clock.GetUtcNow() + (options.PresenceInterval * 3));
+        Assert.Equal([QueueName], consumer.QueueNames);
+        Assert.Equal(3, consumer.Capacity);
+        Assert.Equal(0, consumer.InFlight);
+
+        // It renews its report every interval, so it never lapses while it runs.
+        for (var i = 0; i < 4; i++)
+        {
+            Clock.Advance(options.PresenceInterval);
+            await WaitForConsumerAsync(c => c.ExpiresAt == Clock.GetUtcNow() + (options.PresenceInterval * 3));
+        }
+
+        await stop.CancelAsync();
+        await run.WaitAsync(TimeSpan.FromSeconds(30), Cancellation);
+        Assert.DoesNotContain(await World.Queue.ListConsumersAsync(Cancellation), c => c.ConsumerId == "kit-consumer-1");
+    }
+
+    private async Task<QueueConsumer> WaitForConsumerAsync(Func<QueueConsumer, bool> match)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (true)
+        {
+            if ((await World.Queue.ListConsumersAsync(Cancellation)).FirstOrDefault(c => c.ConsumerId == "kit-consumer-1" && match(c)) is { } found)
+            {
+                return found;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, "the processor did not report itself as a consumer");
+            await Task.Delay(10, Cancellation);
+        }
+    }
+
     /// <summary>Runs one processor until <paramref name="done"/> completes, advancing the fake clock meanwhile if asked, then stops it.</summary>
     protected Task RunProcessorAsync(QueueProcessorOptions options, QueueHandler handler, Task done, TimeSpan? advanceClock = null) =>
         RunProcessorAsync(options, handler, () => Task.FromResult(done.IsCompleted), advanceClock);
