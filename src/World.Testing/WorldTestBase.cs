@@ -4,9 +4,9 @@ using Microsoft.Extensions.Time.Testing;
 namespace World.Testing;
 
 /// <summary>
-/// The base of every conformance suite. A backend enrols by deriving from each suite and overriding
-/// <see cref="CreateWorldAsync"/>; xUnit creates one instance per test, so each test gets the World the override
-/// returns (a backend may share expensive resources through a class fixture and still hand out fresh state).
+/// The helpers and the per-test World lifetime every conformance suite shares. Suites derive from
+/// <see cref="WorldTestBase{TFactory}"/>, which builds the World with the backend's <see cref="IWorldFactory"/>;
+/// xUnit creates one instance per test, so each test gets a fresh World.
 /// </summary>
 /// <remarks>
 /// Every World is driven by <see cref="Clock"/>, a fake clock that starts at <see cref="StartTime"/> and moves only

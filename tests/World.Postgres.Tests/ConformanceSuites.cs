@@ -1,97 +1,48 @@
+using World.Testing.Enrolment;
 using World.Testing.Queue;
 using World.Testing.Storage;
 using World.Testing.Streams;
+using World.Testing.Workflows;
 
 namespace World.Postgres.Tests;
 
-// The PostgreSQL World enrols in every storage suite of the conformance kit with one override each; each test gets a fresh schema.
+// The PostgreSQL World enrols in every suite of the conformance kit, one line each (PostgresWorldFactory gives each test
+// a fresh schema); the guard below fails when a suite of the kit has no line here.
 
-public sealed class PostgresRunLifecycleTests(PostgresFixture postgres) : RunLifecycleTests
-{
-    protected override ValueTask<IWorld> CreateWorldAsync(TimeProvider timeProvider) => new(postgres.CreateWorld(timeProvider));
-}
+public sealed class PostgresKitEnrolmentTests : ConformanceEnrolmentTests;
 
-public sealed class PostgresStepLifecycleTests(PostgresFixture postgres) : StepLifecycleTests
-{
-    protected override ValueTask<IWorld> CreateWorldAsync(TimeProvider timeProvider) => new(postgres.CreateWorld(timeProvider));
-}
+public sealed class PostgresRunLifecycleTests : RunLifecycleTests<PostgresWorldFactory>;
 
-public sealed class PostgresHookTests(PostgresFixture postgres) : HookTests
-{
-    protected override ValueTask<IWorld> CreateWorldAsync(TimeProvider timeProvider) => new(postgres.CreateWorld(timeProvider));
-}
+public sealed class PostgresStepLifecycleTests : StepLifecycleTests<PostgresWorldFactory>;
 
-public sealed class PostgresWaitTests(PostgresFixture postgres) : WaitTests
-{
-    protected override ValueTask<IWorld> CreateWorldAsync(TimeProvider timeProvider) => new(postgres.CreateWorld(timeProvider));
-}
+public sealed class PostgresHookTests : HookTests<PostgresWorldFactory>;
 
-public sealed class PostgresEventLogTests(PostgresFixture postgres) : EventLogTests
-{
-    protected override ValueTask<IWorld> CreateWorldAsync(TimeProvider timeProvider) => new(postgres.CreateWorld(timeProvider));
-}
+public sealed class PostgresWaitTests : WaitTests<PostgresWorldFactory>;
 
-public sealed class PostgresPaginationTests(PostgresFixture postgres) : PaginationTests
-{
-    protected override ValueTask<IWorld> CreateWorldAsync(TimeProvider timeProvider) => new(postgres.CreateWorld(timeProvider));
-}
+public sealed class PostgresEventLogTests : EventLogTests<PostgresWorldFactory>;
 
-public sealed class PostgresResolveDataTests(PostgresFixture postgres) : ResolveDataTests
-{
-    protected override ValueTask<IWorld> CreateWorldAsync(TimeProvider timeProvider) => new(postgres.CreateWorld(timeProvider));
-}
+public sealed class PostgresPaginationTests : PaginationTests<PostgresWorldFactory>;
 
-public sealed class PostgresValidationTests(PostgresFixture postgres) : ValidationTests
-{
-    protected override ValueTask<IWorld> CreateWorldAsync(TimeProvider timeProvider) => new(postgres.CreateWorld(timeProvider));
-}
+public sealed class PostgresResolveDataTests : ResolveDataTests<PostgresWorldFactory>;
 
-public sealed class PostgresPayloadFidelityTests(PostgresFixture postgres) : PayloadFidelityTests
-{
-    protected override ValueTask<IWorld> CreateWorldAsync(TimeProvider timeProvider) => new(postgres.CreateWorld(timeProvider));
-}
+public sealed class PostgresValidationTests : ValidationTests<PostgresWorldFactory>;
 
-public sealed class PostgresConcurrencyTests(PostgresFixture postgres) : ConcurrencyTests
-{
-    protected override ValueTask<IWorld> CreateWorldAsync(TimeProvider timeProvider) => new(postgres.CreateWorld(timeProvider));
-}
+public sealed class PostgresPayloadFidelityTests : PayloadFidelityTests<PostgresWorldFactory>;
 
-public sealed class PostgresQueueTests(PostgresFixture postgres) : QueueTests
-{
-    protected override ValueTask<IWorld> CreateWorldAsync(TimeProvider timeProvider) => new(postgres.CreateWorld(timeProvider));
-}
+public sealed class PostgresConcurrencyTests : ConcurrencyTests<PostgresWorldFactory>;
 
-public sealed class PostgresQueueProcessorTests(PostgresFixture postgres) : QueueProcessorTests
-{
-    protected override ValueTask<IWorld> CreateWorldAsync(TimeProvider timeProvider) => new(postgres.CreateWorld(timeProvider));
-}
+public sealed class PostgresQueueTests : QueueTests<PostgresWorldFactory>;
 
-public sealed class PostgresQueueProcessorFaultTests(PostgresFixture postgres) : QueueProcessorFaultTests
-{
-    protected override ValueTask<IWorld> CreateWorldAsync(TimeProvider timeProvider) => new(postgres.CreateWorld(timeProvider));
-}
+public sealed class PostgresQueueProcessorTests : QueueProcessorTests<PostgresWorldFactory>;
 
-public sealed class PostgresStreamTests(PostgresFixture postgres) : StreamTests
-{
-    protected override ValueTask<IWorld> CreateWorldAsync(TimeProvider timeProvider) => new(postgres.CreateWorld(timeProvider));
-}
+public sealed class PostgresStreamTests : StreamTests<PostgresWorldFactory>;
 
-public sealed class PostgresWorkflowTests(PostgresFixture postgres) : World.Testing.Workflows.WorkflowTests
-{
-    protected override ValueTask<IWorld> CreateWorldAsync(TimeProvider timeProvider) => new(postgres.CreateWorld(timeProvider));
-}
+public sealed class PostgresWorkflowTests : WorkflowTests<PostgresWorldFactory>;
 
-public sealed class PostgresHostileInputTests(PostgresFixture postgres) : HostileInputTests
-{
-    protected override ValueTask<IWorld> CreateWorldAsync(TimeProvider timeProvider) => new(postgres.CreateWorld(timeProvider));
-}
+public sealed class PostgresQueueProcessorFaultTests : QueueProcessorFaultTests<PostgresWorldFactory>;
 
-public sealed class PostgresBackendParityTests(PostgresFixture postgres) : BackendParityTests
-{
-    protected override ValueTask<IWorld> CreateWorldAsync(TimeProvider timeProvider) => new(postgres.CreateWorld(timeProvider));
-}
+public sealed class PostgresHostileInputTests : HostileInputTests<PostgresWorldFactory>;
 
-public sealed class PostgresDispatchStatusTests(PostgresFixture postgres) : DispatchStatusTests
-{
-    protected override ValueTask<IWorld> CreateWorldAsync(TimeProvider timeProvider) => new(postgres.CreateWorld(timeProvider));
-}
+public sealed class PostgresBackendParityTests : BackendParityTests<PostgresWorldFactory>;
+
+public sealed class PostgresDispatchStatusTests : DispatchStatusTests<PostgresWorldFactory>;

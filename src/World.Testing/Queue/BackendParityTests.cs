@@ -4,10 +4,13 @@ using World.Streams;
 namespace World.Testing.Queue;
 
 /// <summary>
-/// Behaviours where two backends once differed, pinned so that no backend can (issue 15): reclaim of many expired
-/// leases, reclaim scoped to the claimed queues, stream listing order, and an empty <c>WriteMany</c>.
+/// Behaviours where two backends once differed, pinned so that no backend can (docs/guarantees.md#8-queue,
+/// docs/guarantees.md#9-streams): reclaim of many expired leases, reclaim scoped to the claimed queues, stream listing
+/// order, and an empty <c>WriteMany</c>.
 /// </summary>
-public abstract class BackendParityTests : WorldTestBase
+/// <typeparam name="TFactory">The backend's factory of Worlds (see <see cref="IWorldFactory"/>).</typeparam>
+public abstract class BackendParityTests<TFactory> : WorldTestBase<TFactory>
+    where TFactory : class, IWorldFactory
 {
     private static readonly TimeSpan Lease = TimeSpan.FromMinutes(1);
 

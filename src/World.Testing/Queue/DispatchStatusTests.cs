@@ -7,7 +7,8 @@ namespace World.Testing.Queue;
 /// consumer presence with its time to live. The decisions are <c>World.Queue.DispatchRules</c>'; this suite checks
 /// that each backend reads the state they decide from correctly (docs/observability.md, "Dispatch reason codes").
 /// </summary>
-public abstract class DispatchStatusTests : WorldTestBase
+public abstract class DispatchStatusTests<TFactory> : WorldTestBase<TFactory>
+    where TFactory : class, IWorldFactory
 {
     private const string Orders = "dispatch-orders";
     private const string Other = "dispatch-other";

@@ -10,7 +10,9 @@ namespace World.Testing.Queue;
 /// kept is cancelled before anyone else can take its message, settlements are retried while the lease is held, and
 /// a handler that ignores cancellation cannot hold shutdown or its message.
 /// </summary>
-public abstract class QueueProcessorFaultTests : WorldTestBase
+/// <typeparam name="TFactory">The backend's factory of Worlds (see <see cref="IWorldFactory"/>).</typeparam>
+public abstract class QueueProcessorFaultTests<TFactory> : WorldTestBase<TFactory>
+    where TFactory : class, IWorldFactory
 {
     private const string QueueName = "__wkf_step_faults";
     private static readonly TimeSpan Lease = TimeSpan.FromSeconds(30);

@@ -7,7 +7,9 @@ namespace World.Testing.Queue;
 /// The shared consumer on the World's queue: bounded concurrency, retries with backoff, redelivery, dead-lettering,
 /// graceful shutdown, and exactly-once processing of 10,000 messages by 8 concurrent consumers.
 /// </summary>
-public abstract class QueueProcessorTests : WorldTestBase
+/// <typeparam name="TFactory">The backend's factory of Worlds (see <see cref="IWorldFactory"/>).</typeparam>
+public abstract class QueueProcessorTests<TFactory> : WorldTestBase<TFactory>
+    where TFactory : class, IWorldFactory
 {
     private const string QueueName = "__wkf_step_charge";
 

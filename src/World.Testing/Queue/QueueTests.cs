@@ -4,9 +4,11 @@ namespace World.Testing.Queue;
 
 /// <summary>
 /// The queue primitives: ordering, delays on the fake clock, idempotency keys, leases, fenced settlement, failures,
-/// dead letters (contract §6, DESIGN.md §6).
+/// dead letters (docs/guarantees.md#8-queue).
 /// </summary>
-public abstract class QueueTests : WorldTestBase
+/// <typeparam name="TFactory">The backend's factory of Worlds (see <see cref="IWorldFactory"/>).</typeparam>
+public abstract class QueueTests<TFactory> : WorldTestBase<TFactory>
+    where TFactory : class, IWorldFactory
 {
     /// <summary>The queue every test uses unless it needs several.</summary>
     protected const string QueueName = "__wkf_workflow_orders";

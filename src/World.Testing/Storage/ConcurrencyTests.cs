@@ -2,9 +2,11 @@ namespace World.Testing.Storage;
 
 /// <summary>
 /// Races with real parallelism: duplicate creations, concurrent terminal transitions, token contention across runs,
-/// and readers paging while writers append (contract §4.5; checklist rows 3, 6, 18, 20, 24).
+/// and readers paging while writers append (docs/guarantees.md#5-atomicity-uniqueness-and-ordering).
 /// </summary>
-public abstract class ConcurrencyTests : WorldTestBase
+/// <typeparam name="TFactory">The backend's factory of Worlds (see <see cref="IWorldFactory"/>).</typeparam>
+public abstract class ConcurrencyTests<TFactory> : WorldTestBase<TFactory>
+    where TFactory : class, IWorldFactory
 {
     /// <summary>How many racers contend in each test.</summary>
     protected virtual int Racers => 16;

@@ -1,7 +1,10 @@
 namespace World.Testing.Storage;
 
-/// <summary>The event log: order, identity, reads by id and by correlation id (contract §2.5, §5; checklist rows 26 and 29).</summary>
-public abstract class EventLogTests : WorldTestBase
+/// <summary>The event log: order, identity, reads by id and by correlation id (docs/guarantees.md#5-atomicity-uniqueness-and-ordering,
+/// docs/guarantees.md#6-reads-and-pagination).</summary>
+/// <typeparam name="TFactory">The backend's factory of Worlds (see <see cref="IWorldFactory"/>).</typeparam>
+public abstract class EventLogTests<TFactory> : WorldTestBase<TFactory>
+    where TFactory : class, IWorldFactory
 {
     [Fact]
     public async Task The_log_lists_events_in_commit_order_with_ascending_ids()

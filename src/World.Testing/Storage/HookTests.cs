@@ -1,7 +1,12 @@
 namespace World.Testing.Storage;
 
-/// <summary>Hooks: tokens, conflicts, delivery, disposal and release at run end (contract §3.3; checklist rows 19–24).</summary>
-public abstract class HookTests : WorldTestBase
+/// <summary>
+/// Hooks: tokens, conflicts, delivery, disposal and release at run end (docs/guarantees.md#4-transition-rules, items 5
+/// and 7).
+/// </summary>
+/// <typeparam name="TFactory">The backend's factory of Worlds (see <see cref="IWorldFactory"/>).</typeparam>
+public abstract class HookTests<TFactory> : WorldTestBase<TFactory>
+    where TFactory : class, IWorldFactory
 {
     [Fact]
     public async Task Hook_created_creates_a_hook_findable_by_id_and_token()

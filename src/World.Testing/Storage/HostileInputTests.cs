@@ -1,12 +1,15 @@
 namespace World.Testing.Storage;
 
 /// <summary>
-/// Input a hostile or careless caller sends (issue 15): strings without a UTF-8 form, NUL and control characters,
-/// SQL-looking text, names at the byte limit made of multi-byte characters, foreign and altered cursors, values out of
-/// range, and buffers mutated after the call. Every rejection is a typed <see cref="WorldException"/> naming the field,
-/// nothing is written, and every accepted value reads back exactly as written (guarantees §2a).
+/// Input a hostile or careless caller sends: strings without a UTF-8 form, NUL and control characters, SQL-looking
+/// text, names at the byte limit made of multi-byte characters, foreign and altered cursors, values out of range, and
+/// buffers mutated after the call. Every rejection is a typed <see cref="WorldException"/> naming the field, nothing is
+/// written, and every accepted value reads back exactly as written
+/// (docs/guarantees.md#2a-input-validation-one-table-for-every-entry-point).
 /// </summary>
-public abstract class HostileInputTests : WorldTestBase
+/// <typeparam name="TFactory">The backend's factory of Worlds (see <see cref="IWorldFactory"/>).</typeparam>
+public abstract class HostileInputTests<TFactory> : WorldTestBase<TFactory>
+    where TFactory : class, IWorldFactory
 {
     /// <summary>
     /// Strings that are valid .NET strings but have no UTF-8 form, or that PostgreSQL text refuses. Theories take an

@@ -1,11 +1,13 @@
 namespace World.Testing.Storage;
 
 /// <summary>
-/// Cursor pagination invariants on every listing (contract §5.2; checklist rows 26–27): pages concatenate to the
+/// Cursor pagination invariants on every listing (docs/guarantees.md#6-reads-and-pagination): pages concatenate to the
 /// whole ordered set with no duplicate or gap, cursors are exclusive and stable, <c>hasMore</c> is exact on every
 /// page, an empty page has a null cursor, limits clamp at 1000, and items added during paging are not skipped.
 /// </summary>
-public abstract class PaginationTests : WorldTestBase
+/// <typeparam name="TFactory">The backend's factory of Worlds (see <see cref="IWorldFactory"/>).</typeparam>
+public abstract class PaginationTests<TFactory> : WorldTestBase<TFactory>
+    where TFactory : class, IWorldFactory
 {
     private const int SeedCount = 7;
 
@@ -164,8 +166,9 @@ public abstract class PaginationTests : WorldTestBase
     [Fact]
     public async Task Newest_first_paging_past_the_end_stays_empty_when_newer_items_arrive()
     {
-        // Upstream issue #298: after reaching the end of a newest-first listing, newer items belong before the
-        // cursor, so the old cursor yields nothing; a fresh query sees them first and its cursor leads to the rest.
+        // https://github.com/vercel/workflow/issues/298: after reaching the end of a newest-first listing, newer items
+        // belong before the cursor, so the old cursor yields nothing; a fresh query sees them first and its cursor
+        // leads to the rest.
         var run = await CreateStartedRunAsync();
         var old = new List<string>();
         for (var i = 0; i < 4; i++)

@@ -1,7 +1,9 @@
 namespace World.Testing.Storage;
 
-/// <summary>Payloads are opaque bytes returned bit-exactly through every field (contract §7.2; checklist row 37).</summary>
-public abstract class PayloadFidelityTests : WorldTestBase
+/// <summary>Payloads are opaque bytes returned bit-exactly through every field (docs/guarantees.md#1-model).</summary>
+/// <typeparam name="TFactory">The backend's factory of Worlds (see <see cref="IWorldFactory"/>).</typeparam>
+public abstract class PayloadFidelityTests<TFactory> : WorldTestBase<TFactory>
+    where TFactory : class, IWorldFactory
 {
     // Rows carry names only: xUnit serializes theory data at discovery, and a 5 MB row would slow every run.
     private static readonly Dictionary<string, Func<byte[]>> PayloadsByName = new()

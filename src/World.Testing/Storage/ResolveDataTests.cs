@@ -1,7 +1,11 @@
 namespace World.Testing.Storage;
 
-/// <summary><c>resolveData: none</c> removes payloads and keeps metadata (contract §4.6; checklist row 28).</summary>
-public abstract class ResolveDataTests : WorldTestBase
+/// <summary>
+/// <c>resolveData: none</c> removes payloads and keeps metadata (docs/guarantees.md#6-reads-and-pagination).
+/// </summary>
+/// <typeparam name="TFactory">The backend's factory of Worlds (see <see cref="IWorldFactory"/>).</typeparam>
+public abstract class ResolveDataTests<TFactory> : WorldTestBase<TFactory>
+    where TFactory : class, IWorldFactory
 {
     private static readonly ReadOptions None = ReadOptions.WithoutData;
 

@@ -1,7 +1,12 @@
 namespace World.Testing.Storage;
 
-/// <summary>Runs: creation, start, terminal transitions, cancellation, attributes (contract §3.1; checklist rows 1–11).</summary>
-public abstract class RunLifecycleTests : WorldTestBase
+/// <summary>
+/// Runs: creation, start, terminal transitions, cancellation, attributes (docs/guarantees.md#4-transition-rules, items
+/// 3 and 7).
+/// </summary>
+/// <typeparam name="TFactory">The backend's factory of Worlds (see <see cref="IWorldFactory"/>).</typeparam>
+public abstract class RunLifecycleTests<TFactory> : WorldTestBase<TFactory>
+    where TFactory : class, IWorldFactory
 {
     [Fact]
     public async Task Run_created_without_an_id_mints_a_pending_run()

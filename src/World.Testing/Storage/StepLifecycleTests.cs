@@ -1,7 +1,11 @@
 namespace World.Testing.Storage;
 
-/// <summary>Steps: creation, attempts, retries, completion and failure (contract §3.2; checklist rows 12–18).</summary>
-public abstract class StepLifecycleTests : WorldTestBase
+/// <summary>
+/// Steps: creation, attempts, retries, completion and failure (docs/guarantees.md#4-transition-rules, item 4).
+/// </summary>
+/// <typeparam name="TFactory">The backend's factory of Worlds (see <see cref="IWorldFactory"/>).</typeparam>
+public abstract class StepLifecycleTests<TFactory> : WorldTestBase<TFactory>
+    where TFactory : class, IWorldFactory
 {
     [Fact]
     public async Task Step_created_is_pending_with_attempt_zero()

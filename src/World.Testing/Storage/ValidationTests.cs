@@ -1,7 +1,12 @@
 namespace World.Testing.Storage;
 
-/// <summary>Bad input gets a typed <see cref="WorldException"/> and changes nothing (contract §1, §9).</summary>
-public abstract class ValidationTests : WorldTestBase
+/// <summary>
+/// Bad input gets a typed <see cref="WorldException"/> and changes nothing
+/// (docs/guarantees.md#2a-input-validation-one-table-for-every-entry-point, docs/guarantees.md#7-errors).
+/// </summary>
+/// <typeparam name="TFactory">The backend's factory of Worlds (see <see cref="IWorldFactory"/>).</typeparam>
+public abstract class ValidationTests<TFactory> : WorldTestBase<TFactory>
+    where TFactory : class, IWorldFactory
 {
     public static TheoryData<string> UnsafeIds() =>
     [

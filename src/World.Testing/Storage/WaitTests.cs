@@ -1,7 +1,12 @@
 namespace World.Testing.Storage;
 
-/// <summary>Waits: creation, exactly-once completion, deletion at run end (contract §3.4; checklist row 25).</summary>
-public abstract class WaitTests : WorldTestBase
+/// <summary>
+/// Waits: creation, exactly-once completion, deletion at run end (docs/guarantees.md#4-transition-rules, items 6 and
+/// 7).
+/// </summary>
+/// <typeparam name="TFactory">The backend's factory of Worlds (see <see cref="IWorldFactory"/>).</typeparam>
+public abstract class WaitTests<TFactory> : WorldTestBase<TFactory>
+    where TFactory : class, IWorldFactory
 {
     [Fact]
     public async Task Wait_created_creates_a_waiting_wait()

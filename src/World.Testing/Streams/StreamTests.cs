@@ -5,9 +5,11 @@ namespace World.Testing.Streams;
 
 /// <summary>
 /// Run output streams: byte-exact history across pages, every kind of start index, the history→live hand-off under
-/// concurrent writers, closing, cancellation (contract §8, upstream streamer tests).
+/// concurrent writers, closing, cancellation (docs/guarantees.md#9-streams).
 /// </summary>
-public abstract class StreamTests : WorldTestBase
+/// <typeparam name="TFactory">The backend's factory of Worlds (see <see cref="IWorldFactory"/>).</typeparam>
+public abstract class StreamTests<TFactory> : WorldTestBase<TFactory>
+    where TFactory : class, IWorldFactory
 {
     private const string Stream = "default";
 

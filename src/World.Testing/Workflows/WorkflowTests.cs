@@ -3,11 +3,14 @@ using World.Runtime;
 namespace World.Testing.Workflows;
 
 /// <summary>
-/// End-to-end workflows through World.Runtime on the World under test: the upstream world-testing scenarios
-/// (addition, fan-out idempotency, hooks, null bytes, retryable and fatal errors, custom run ids, lineage, event
-/// ceiling) plus sleeps on the fake clock, cancellation, recovery and replay divergence.
+/// End-to-end workflows through World.Runtime on the World under test: the scenarios of the upstream world-testing
+/// package (https://github.com/vercel/workflow/tree/main/packages/world-testing) (addition, fan-out idempotency, hooks,
+/// null bytes, retryable and fatal errors, custom run ids, lineage, event ceiling) plus sleeps on the fake clock,
+/// cancellation, recovery and replay divergence.
 /// </summary>
-public abstract class WorkflowTests : WorldTestBase
+/// <typeparam name="TFactory">The backend's factory of Worlds (see <see cref="IWorldFactory"/>).</typeparam>
+public abstract class WorkflowTests<TFactory> : WorldTestBase<TFactory>
+    where TFactory : class, IWorldFactory
 {
     /// <summary>Real time the tests wait for a run before failing; the fake clock never advances by itself.</summary>
     protected static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);

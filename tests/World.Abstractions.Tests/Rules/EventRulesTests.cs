@@ -3,8 +3,9 @@ using World.Rules;
 namespace World.Abstractions.Tests.Rules;
 
 /// <summary>
-/// The event rules in isolation: a snapshot and a request in, a plan or a typed rejection out. The numbers in
-/// test names refer to the storage rows of the contract's acceptance checklist (world-contract.md §12).
+/// The event rules in isolation: a snapshot and a request in, a plan or a typed rejection out. The "RowN" prefixes in
+/// test names are rows of an acceptance checklist kept outside this repository; the rules they test are stated in
+/// docs/guarantees.md#4-transition-rules and docs/guarantees.md#5-atomicity-uniqueness-and-ordering.
 /// </summary>
 public sealed class EventRulesTests
 {

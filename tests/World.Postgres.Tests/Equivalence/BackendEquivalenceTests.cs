@@ -4,7 +4,8 @@ namespace World.Postgres.Tests.Equivalence;
 
 /// <summary>
 /// One scripted list of operations, accepted and rejected, run on the in-memory and the PostgreSQL World: every
-/// outcome must be the same (issue 15). No operation may let a non-<see cref="WorldException"/> escape.
+/// outcome must be the same. No operation may let a non-<see cref="WorldException"/> escape
+/// (docs/guarantees.md#2a-input-validation-one-table-for-every-entry-point, exception policy).
 /// </summary>
 public sealed class BackendEquivalenceTests(PostgresFixture postgres)
 {
