@@ -8,6 +8,12 @@ namespace World.Queue;
 // best effort: a failure is logged and retried at the next interval, and never stops consuming.
 public sealed partial class QueueProcessor
 {
+    /// <summary>
+    /// The id this processor reports itself under: its owner name plus an instance suffix, because several processors
+    /// (two workers of one process, say) may share an owner name and must not replace or remove each other's report.
+    /// </summary>
+    public string ConsumerId { get; }
+
     private async Task ReportPresenceAsync(CancellationToken stopping)
     {
         var timeToLive = _options.PresenceInterval * 3;
@@ -15,7 +21,7 @@ public sealed partial class QueueProcessor
         {
             try
             {
-                var report = new ConsumerReport(_options.Owner, _options.Queues, _options.Concurrency, Math.Min(_inFlight.Count, _options.Concurrency), timeToLive);
+                var report = new ConsumerReport(ConsumerId, _options.Queues, _options.Concurrency, Math.Min(_inFlight.Count, _options.Concurrency), timeToLive);
                 await _queue.ReportConsumerAsync(report, stopping).ConfigureAwait(false);
                 if (QueueTelemetry.BacklogCollected)
                 {
@@ -47,7 +53,7 @@ public sealed partial class QueueProcessor
         try
         {
             using var timeout = new CancellationTokenSource(_options.FaultRetryMaxDelay, _time);
-            await _queue.RemoveConsumerAsync(_options.Owner, timeout.Token).ConfigureAwait(false);
+            await _queue.RemoveConsumerAsync(ConsumerId, timeout.Token).ConfigureAwait(false);
         }
         catch (Exception exception)
         {

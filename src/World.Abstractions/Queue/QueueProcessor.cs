@@ -80,6 +80,7 @@ public sealed partial class QueueProcessor
 
         _queue = queue;
         _options = options;
+        ConsumerId = IdValidation.RequireName($"{options.Owner}#{System.Security.Cryptography.RandomNumberGenerator.GetHexString(8, lowercase: true)}", nameof(options.Owner));
         _handler = handler;
         _time = timeProvider ?? TimeProvider.System;
         _logger = logger ?? NullLogger.Instance;

@@ -99,14 +99,14 @@ public abstract class DispatchStatusTests<TFactory> : WorldTestBase<TFactory>
 
         var running = await StatusAsync(id);
         Assert.Equal(DispatchReason.Running, running.Reason);
-        Assert.Equal("worker-7", running.ConsumerId);
+        Assert.Equal("worker-7", running.LeaseOwner);
         Assert.Equal(message.Lease.ExpiresAt, running.Until);
         Assert.Equal(1, running.Attempt);
 
         Clock.Advance(Lease);
         var lapsed = await StatusAsync(id);
         Assert.Equal(DispatchReason.LeaseExpired, lapsed.Reason);
-        Assert.Equal("worker-7", lapsed.ConsumerId);
+        Assert.Equal("worker-7", lapsed.LeaseOwner);
         Assert.Null(lapsed.Until);
     }
 
@@ -120,7 +120,7 @@ public abstract class DispatchStatusTests<TFactory> : WorldTestBase<TFactory>
         var status = await StatusAsync(id);
 
         Assert.Equal(DispatchReason.Delayed, status.Reason);
-        Assert.Null(status.ConsumerId);
+        Assert.Null(status.LeaseOwner);
         Assert.Equal(Clock.GetUtcNow() + TimeSpan.FromSeconds(10), status.Until);
     }
 

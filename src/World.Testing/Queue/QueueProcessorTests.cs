@@ -314,7 +314,8 @@ public abstract class QueueProcessorTests<TFactory> : WorldTestBase<TFactory>
         using var stop = new CancellationTokenSource();
         var run = processor.RunAsync(stop.Token);
 
-        var consumer = await WaitForConsumerAsync(c => c.ExpiresAt == Clock.GetUtcNow() + (options.PresenceInterval * 3));
+        Assert.StartsWith("kit-consumer-1#", processor.ConsumerId, StringComparison.Ordinal);
+        var consumer = await WaitForConsumerAsync(processor.ConsumerId, c => c.ExpiresAt == Clock.GetUtcNow() + (options.PresenceInterval * 3));
         Assert.Equal([QueueName], consumer.QueueNames);
         Assert.Equal(3, consumer.Capacity);
         Assert.Equal(0, consumer.InFlight);
@@ -323,20 +324,20 @@ public abstract class QueueProcessorTests<TFactory> : WorldTestBase<TFactory>
         for (var i = 0; i < 4; i++)
         {
             Clock.Advance(options.PresenceInterval);
-            await WaitForConsumerAsync(c => c.ExpiresAt == Clock.GetUtcNow() + (options.PresenceInterval * 3));
+            await WaitForConsumerAsync(processor.ConsumerId, c => c.ExpiresAt == Clock.GetUtcNow() + (options.PresenceInterval * 3));
         }
 
         await stop.CancelAsync();
         await run.WaitAsync(TimeSpan.FromSeconds(30), Cancellation);
-        Assert.DoesNotContain(await World.Queue.ListConsumersAsync(Cancellation), c => c.ConsumerId == "kit-consumer-1");
+        Assert.DoesNotContain(await World.Queue.ListConsumersAsync(Cancellation), c => c.ConsumerId == processor.ConsumerId);
     }
 
-    private async Task<QueueConsumer> WaitForConsumerAsync(Func<QueueConsumer, bool> match)
+    private async Task<QueueConsumer> WaitForConsumerAsync(string consumerId, Func<QueueConsumer, bool> match)
     {
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
         while (true)
         {
-            if ((await World.Queue.ListConsumersAsync(Cancellation)).FirstOrDefault(c => c.ConsumerId == "kit-consumer-1" && match(c)) is { } found)
+            if ((await World.Queue.ListConsumersAsync(Cancellation)).FirstOrDefault(c => c.ConsumerId == consumerId && match(c)) is { } found)
             {
                 return found;
             }

@@ -25,7 +25,7 @@ public enum DispatchReason
     /// </summary>
     Delayed,
 
-    /// <summary>Leased by <see cref="DispatchStatus.ConsumerId"/>, whose lease runs until <see cref="DispatchStatus.Until"/>.</summary>
+    /// <summary>Leased by <see cref="DispatchStatus.LeaseOwner"/>, whose lease runs until <see cref="DispatchStatus.Until"/>.</summary>
     Running,
 
     /// <summary>

@@ -131,16 +131,16 @@ public static class DispatchRules
             };
         }
 
-        var (reason, until, consumer, description) = state switch
+        var (reason, until, owner, description) = state switch
         {
             { DeadLetteredAt: { } diedAt } =>
                 (DispatchReason.DeadLettered, (DateTimeOffset?)null, (string?)null,
                     Format("Dead-lettered at {0:O} after {1} failed deliveries; replay it to run it again.", diedAt, state.Failures)),
-            { LeaseOwner: { } owner, LeaseExpiresAt: { } expiresAt } when expiresAt > now =>
-                (DispatchReason.Running, expiresAt, owner, Format("Running on consumer '{0}', lease until {1:O}.", owner, expiresAt)),
-            { LeaseOwner: { } owner } =>
-                (DispatchReason.LeaseExpired, null, owner,
-                    Format("The lease of consumer '{0}' lapsed without settlement; the next claim of queue '{1}' reclaims it.", owner, state.QueueName)),
+            { LeaseOwner: { } holder, LeaseExpiresAt: { } expiresAt } when expiresAt > now =>
+                (DispatchReason.Running, expiresAt, holder, Format("Running, leased by '{0}' until {1:O}.", holder, expiresAt)),
+            { LeaseOwner: { } holder } =>
+                (DispatchReason.LeaseExpired, null, holder,
+                    Format("The lease held by '{0}' lapsed without settlement; the next claim of queue '{1}' reclaims it.", holder, state.QueueName)),
             _ when state.AvailableAt > now =>
                 (DispatchReason.Delayed, state.AvailableAt, null, Format("Delayed until {0:O}.", state.AvailableAt)),
             _ => ReadyReasonOf(state.QueueName, consumers, now) switch
@@ -159,7 +159,7 @@ public static class DispatchRules
             MessageId = state.MessageId,
             QueueName = state.QueueName,
             Until = until,
-            ConsumerId = consumer,
+            LeaseOwner = owner,
             Attempt = state.Attempt,
             Failures = state.Failures,
             EnqueuedAt = state.EnqueuedAt,

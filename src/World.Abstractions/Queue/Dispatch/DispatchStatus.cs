@@ -21,8 +21,8 @@ public sealed record DispatchStatus
     /// </summary>
     public DateTimeOffset? Until { get; init; }
 
-    /// <summary>The consumer holding the lease (<see cref="ClaimRequest.Owner"/>) of a running or lapsed message.</summary>
-    public string? ConsumerId { get; init; }
+    /// <summary>The owner of the lease (<see cref="ClaimRequest.Owner"/>) of a running or lapsed message.</summary>
+    public string? LeaseOwner { get; init; }
 
     /// <summary>Deliveries made so far.</summary>
     public int Attempt { get; init; }

@@ -1,7 +1,7 @@
 namespace World;
 
 /// <summary>A consumer a World knows to be listening: what it last reported, and until when the report holds.</summary>
-/// <param name="ConsumerId">The consumer (<see cref="ClaimRequest.Owner"/>).</param>
+/// <param name="ConsumerId">The consumer (see <see cref="ConsumerReport.ConsumerId"/>).</param>
 /// <param name="QueueNames">The queues it claims from.</param>
 /// <param name="Capacity">How many handlers it may run at once.</param>
 /// <param name="InFlight">How many it ran when it reported.</param>
