@@ -44,3 +44,5 @@ public sealed class InMemoryQueueProcessorFaultTests : QueueProcessorFaultTests<
 public sealed class InMemoryHostileInputTests : HostileInputTests<InMemoryWorldFactory>;
 
 public sealed class InMemoryBackendParityTests : BackendParityTests<InMemoryWorldFactory>;
+
+public sealed class InMemoryDispatchStatusTests : DispatchStatusTests<InMemoryWorldFactory>;

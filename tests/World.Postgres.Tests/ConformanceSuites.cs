@@ -44,3 +44,5 @@ public sealed class PostgresQueueProcessorFaultTests : QueueProcessorFaultTests<
 public sealed class PostgresHostileInputTests : HostileInputTests<PostgresWorldFactory>;
 
 public sealed class PostgresBackendParityTests : BackendParityTests<PostgresWorldFactory>;
+
+public sealed class PostgresDispatchStatusTests : DispatchStatusTests<PostgresWorldFactory>;

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using System.Reflection;
+using World.Queue;
 
 namespace World.Diagnostics;
 
@@ -14,6 +15,7 @@ internal static class QueueTelemetry
     public const string DestinationTag = "messaging.destination.name";
     public const string OutcomeTag = "world.queue.outcome";
     public const string ErrorTypeTag = "error.type";
+    public const string DispatchReasonTag = "world.dispatch.reason";
 
     public static readonly string Version = VersionOf(typeof(QueueTelemetry).Assembly);
 
@@ -43,6 +45,75 @@ internal static class QueueTelemetry
 
     public static readonly Counter<long> CircuitTransitions = Meter.CreateCounter<long>(
         "world.queue.circuit.transitions", "{transition}", "State changes of the claim circuit breaker, by the state entered.");
+
+    public static readonly UpDownCounter<long> HandlerCapacity = Meter.CreateUpDownCounter<long>(
+        "world.queue.handlers.capacity", "{handler}", "Handler slots of the running queue processors; utilization is handlers.active over this.");
+
+    public static readonly Counter<long> Renewals = Meter.CreateCounter<long>(
+        "world.queue.lease.renewals", "{renewal}", "Lease renewals (heartbeats) of running handlers, by outcome: renewed, failed (retried) or lost.");
+
+    public static readonly ObservableGauge<long> Backlog = Meter.CreateObservableGauge(
+        "world.queue.messages", ObserveBacklog, "{message}",
+        "Messages of each queue by dispatch reason (ready, no_consumer, consumers_at_capacity, delayed, running, lease_expired, dead_lettered), sampled by queue processors every PresenceInterval.");
+
+    public static readonly ObservableGauge<double> OldestReadyAge = Meter.CreateObservableGauge(
+        "world.queue.oldest_ready.age", ObserveOldestReadyAge, "s",
+        "How long the oldest ready message of each queue has waited, sampled by queue processors every PresenceInterval.");
+
+    // The latest backlog sample per queue. Several processors in one process may sample the same queue: the newest wins.
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, QueueStats> BacklogSamples = new(StringComparer.Ordinal);
+
+    /// <summary>Whether anyone collects the backlog gauges, so processors read stats only then.</summary>
+    public static bool BacklogCollected => Backlog.Enabled || OldestReadyAge.Enabled;
+
+    public static void ProcessorStarted(IReadOnlyCollection<string> queues, int capacity) => AddCapacity(queues, capacity);
+
+    public static void ProcessorStopped(IReadOnlyCollection<string> queues, int capacity) => AddCapacity(queues, -capacity);
+
+    public static void RecordRenewal(string queue, string outcome)
+    {
+        if (Renewals.Enabled)
+        {
+            Renewals.Add(1, new KeyValuePair<string, object?>(DestinationTag, queue), new KeyValuePair<string, object?>(OutcomeTag, outcome));
+        }
+    }
+
+    public static void RecordBacklog(IReadOnlyList<QueueStats> stats)
+    {
+        foreach (var queue in stats)
+        {
+            BacklogSamples.AddOrUpdate(queue.QueueName, queue, (_, previous) => previous.AsOf > queue.AsOf ? previous : queue);
+        }
+    }
+
+    private static void AddCapacity(IReadOnlyCollection<string> queues, int capacity)
+    {
+        // A processor of several queues shares its slots among them; its capacity is counted once, under all its queues.
+        HandlerCapacity.Add(capacity, new KeyValuePair<string, object?>(DestinationTag, QueueRules.QueueSetKey(queues).Replace('\n', ',')));
+    }
+
+    private static IEnumerable<Measurement<long>> ObserveBacklog()
+    {
+        foreach (var stats in BacklogSamples.Values)
+        {
+            var queue = new KeyValuePair<string, object?>(DestinationTag, stats.QueueName);
+            yield return new Measurement<long>(stats.Ready, queue, Reason(stats.ReadyReason));
+            yield return new Measurement<long>(stats.Delayed, queue, Reason(DispatchReason.Delayed));
+            yield return new Measurement<long>(stats.Running, queue, Reason(DispatchReason.Running));
+            yield return new Measurement<long>(stats.LeaseExpired, queue, Reason(DispatchReason.LeaseExpired));
+            yield return new Measurement<long>(stats.DeadLettered, queue, Reason(DispatchReason.DeadLettered));
+        }
+    }
+
+    private static IEnumerable<Measurement<double>> ObserveOldestReadyAge()
+    {
+        foreach (var stats in BacklogSamples.Values)
+        {
+            yield return new Measurement<double>(stats.OldestReadyAge.TotalSeconds, new KeyValuePair<string, object?>(DestinationTag, stats.QueueName));
+        }
+    }
+
+    private static KeyValuePair<string, object?> Reason(DispatchReason reason) => new(DispatchReasonTag, reason.ToCode());
 
     // Durations of queue work span milliseconds (a handler) to hours (a message that waited out a backlog).
     private static IReadOnlyList<double> DurationBuckets => [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900, 3600];

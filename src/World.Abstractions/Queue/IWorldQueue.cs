@@ -77,4 +77,29 @@ public interface IWorldQueue
 
     /// <summary>Deletes dead letters: the given ids, or all of one queue when <paramref name="messageIds"/> is null. Returns how many.</summary>
     Task<int> PurgeDeadLettersAsync(string? queueName = null, IReadOnlyCollection<string>? messageIds = null, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Counts each queue's messages by state, with the age of its oldest ready message and its live consumers: the
+    /// named queues in that order, or every queue that has messages, dead letters or consumers when
+    /// <paramref name="queueNames"/> is null.
+    /// </summary>
+    /// <exception cref="WorldValidationException">A queue name is invalid, or more than <see cref="Queue.DispatchRules.MaxQueuesPerRequest"/> are named.</exception>
+    Task<IReadOnlyList<QueueStats>> GetStatsAsync(IReadOnlyCollection<string>? queueNames = null, CancellationToken cancellationToken = default);
+
+    /// <summary>Explains why one message is, or is not, running now (<see cref="DispatchReason"/>).</summary>
+    /// <exception cref="WorldValidationException">The query is invalid.</exception>
+    Task<DispatchStatus> GetDispatchStatusAsync(DispatchQuery query, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Records that a consumer listens on queues, with its capacity and load, until the report's time to live passes
+    /// (consumers renew it while they run). Replaces the consumer's previous report.
+    /// </summary>
+    /// <exception cref="WorldValidationException">The report is invalid, or the World already knows <see cref="Queue.DispatchRules.MaxConsumers"/> other live consumers.</exception>
+    Task ReportConsumerAsync(ConsumerReport report, CancellationToken cancellationToken = default);
+
+    /// <summary>Forgets a consumer at once (it stopped cleanly). Nothing happens when it is unknown.</summary>
+    Task RemoveConsumerAsync(string consumerId, CancellationToken cancellationToken = default);
+
+    /// <summary>The consumers whose reports still hold, ordered by consumer id.</summary>
+    Task<IReadOnlyList<QueueConsumer>> ListConsumersAsync(CancellationToken cancellationToken = default);
 }

@@ -63,6 +63,11 @@ public sealed partial class QueueProcessor
         QueueRules.RequireDelay(options.CancellationGracePeriod, nameof(options.CancellationGracePeriod));
         QueueRules.RequirePositive(options.FaultRetryDelay, nameof(options.FaultRetryDelay));
         QueueRules.RequirePositive(options.FaultRetryMaxDelay, nameof(options.FaultRetryMaxDelay));
+        if (options.PresenceInterval <= TimeSpan.Zero || options.PresenceInterval * 3 > DispatchRules.MaxConsumerTimeToLive)
+        {
+            throw new WorldValidationException($"PresenceInterval must be positive and at most a third of {DispatchRules.MaxConsumerTimeToLive}.", nameof(options.PresenceInterval));
+        }
+
         if (options.CircuitBreakDuration < TimeSpan.FromMilliseconds(500))
         {
             throw new WorldValidationException("CircuitBreakDuration must be at least 500 ms.", nameof(options.CircuitBreakDuration));
@@ -75,6 +80,7 @@ public sealed partial class QueueProcessor
 
         _queue = queue;
         _options = options;
+        ConsumerId = IdValidation.RequireName($"{options.Owner}#{System.Security.Cryptography.RandomNumberGenerator.GetHexString(8, lowercase: true)}", nameof(options.Owner));
         _handler = handler;
         _time = timeProvider ?? TimeProvider.System;
         _logger = logger ?? NullLogger.Instance;
@@ -112,6 +118,9 @@ public sealed partial class QueueProcessor
 
         using var slots = new SemaphoreSlim(_options.Concurrency, _options.Concurrency);
         using var abort = new CancellationTokenSource();
+        using var presenceStop = new CancellationTokenSource();
+        QueueTelemetry.ProcessorStarted(_options.Queues, _options.Concurrency);
+        var presence = ReportPresenceAsync(presenceStop.Token);
         try
         {
             while (!stoppingToken.IsCancellationRequested)
@@ -170,6 +179,10 @@ public sealed partial class QueueProcessor
         }
 
         await DrainAsync(abort).ConfigureAwait(false);
+        await presenceStop.CancelAsync().ConfigureAwait(false);
+        await presence.ConfigureAwait(false);
+        await RemovePresenceAsync().ConfigureAwait(false);
+        QueueTelemetry.ProcessorStopped(_options.Queues, _options.Concurrency);
     }
 
     private async Task DrainAsync(CancellationTokenSource abort)
@@ -322,6 +335,9 @@ public sealed partial class QueueProcessor
     private async Task ProcessAsync(Delivery delivery, Delivery? previous, SemaphoreSlim slots)
     {
         var message = delivery.Message;
+        // Every log written while handling (the handler's own included, on any logger of the same factory) carries
+        // the queue, message id and attempt; never the payload.
+        using var scope = DeliveryScope(_logger, message.QueueName, message.MessageId, message.Attempt);
         var telemetry = QueueTelemetry.StartProcess(message);
         using var heartbeatStop = new CancellationTokenSource();
         var heartbeat = HeartbeatAsync(delivery, heartbeatStop.Token);
@@ -447,7 +463,7 @@ public sealed partial class QueueProcessor
     }
 
     /// <summary>
-    /// Renews the lease every heartbeat interval. A failed renewal is retried with backoff until a quarter of a lease
+    /// Renews the lease every heartbeat interval (counted by <c>world.queue.lease.renewals</c>). A failed renewal is retried with backoff until a quarter of a lease
     /// before it could expire; then, or when the World says another consumer holds it, the handler is cancelled.
     /// </summary>
     private async Task HeartbeatAsync(Delivery delivery, CancellationToken stop)
@@ -483,6 +499,7 @@ public sealed partial class QueueProcessor
                         {
                             // The World stamps the new expiry at or after this instant: counting from here is safe.
                             delivery.LeaseValidUntil = requestedAt + _options.LeaseDuration;
+                            QueueTelemetry.RecordRenewal(delivery.Message.QueueName, "renewed");
                             continue;
                         }
                     }
@@ -492,6 +509,7 @@ public sealed partial class QueueProcessor
                     }
                 }
 
+                QueueTelemetry.RecordRenewal(delivery.Message.QueueName, "lost");
                 LogLeaseLostRunning(_logger, lease.MessageId, delivery.Message.QueueName);
                 await delivery.CancelHandlerAsync().ConfigureAwait(false);
                 return;
@@ -505,6 +523,7 @@ public sealed partial class QueueProcessor
         catch (Exception exception)
 #pragma warning restore CA1031
         {
+            QueueTelemetry.RecordRenewal(delivery.Message.QueueName, "lost");
             LogHeartbeatFailed(_logger, exception, lease.MessageId);
             await delivery.CancelHandlerAsync().ConfigureAwait(false);
         }

@@ -46,6 +46,14 @@ public sealed record QueueProcessorOptions
     /// <summary>How long claiming pauses once the circuit breaker opens after consecutive claim failures.</summary>
     public TimeSpan CircuitBreakDuration { get; init; } = TimeSpan.FromSeconds(5);
 
-    /// <summary>The lease owner recorded on claimed messages.</summary>
+    /// <summary>
+    /// How often the processor reports itself to the World as a live consumer (<see cref="IWorldQueue.ReportConsumerAsync"/>),
+    /// with a time to live of three intervals, and, while the <c>world.queue.messages</c> gauges are collected, reads
+    /// its queues' backlog (<see cref="IWorldQueue.GetStatsAsync"/>). A crashed processor stops counting as a consumer
+    /// of its queues within three intervals.
+    /// </summary>
+    public TimeSpan PresenceInterval { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>The lease owner recorded on claimed messages, and the consumer id the processor reports itself under.</summary>
     public string Owner { get; init; } = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():N}";
 }

@@ -9,7 +9,7 @@ namespace World.InMemory.Queue;
 /// A real queue in memory: priority and delay ordering, leases timed by the injected clock, fenced settlement,
 /// idempotency keys, dead letters. One lock guards it; every operation is a few sorted-set steps.
 /// </summary>
-internal sealed class InMemoryQueue(InMemoryState state) : IWorldQueue
+internal sealed partial class InMemoryQueue(InMemoryState state) : IWorldQueue
 {
     private readonly Lock _gate = new();
     private readonly Dictionary<string, QueueEntry> _messages = new(StringComparer.Ordinal);

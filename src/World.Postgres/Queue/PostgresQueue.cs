@@ -15,7 +15,7 @@ namespace World.Postgres;
 /// idempotency key held by a unique index among live messages, and NOTIFY as a wake-up hint for idle consumers.
 /// Times come from the World's <see cref="TimeProvider"/>, not the server clock, like every other timestamp.
 /// </summary>
-public sealed class PostgresQueue : IWorldQueue, IAsyncDisposable
+public sealed partial class PostgresQueue : IWorldQueue, IAsyncDisposable
 {
     private readonly PostgresContext _context;
     private readonly QueueSql _sql;

@@ -28,4 +28,12 @@ public interface IWorkflowClient
     /// <summary>Cancels a run: no new step starts; a step already running may finish; its hooks are freed.</summary>
     /// <exception cref="EntityConflictException">The run already completed or failed.</exception>
     Task CancelAsync(string runId, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Why the run's next invocation is or is not running now: <see cref="DispatchReason.Running"/> on a worker,
+    /// <see cref="DispatchReason.Delayed"/> until a sleep or retry ends, <see cref="DispatchReason.NoConsumer"/> when no
+    /// worker serves the runtime's queue, and so on. <see cref="DispatchReason.NotFound"/> when no invocation is queued:
+    /// the run has ended, or waits for a hook or a child run with nothing to do until then.
+    /// </summary>
+    Task<DispatchStatus> GetDispatchStatusAsync(string runId, CancellationToken cancellationToken = default);
 }

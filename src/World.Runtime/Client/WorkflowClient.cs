@@ -1,3 +1,4 @@
+using World.Runtime.Diagnostics;
 using World.Runtime.Execution;
 
 namespace World.Runtime;
@@ -31,6 +32,7 @@ public sealed class WorkflowClient : IWorkflowClient
         {
             var result = await World.Events.CreateAsync(options?.RunId, new EventRequest(created), new CreateEventOptions { ResolveData = ResolveData.None }, cancellationToken).ConfigureAwait(false);
             runId = result.Run!.RunId;
+            RuntimeLog.RunCreated(_engine.Logger, runId, result.Run.WorkflowName);
         }
         catch (EntityConflictException) when (options?.RunId is not null)
         {
@@ -70,6 +72,7 @@ public sealed class WorkflowClient : IWorkflowClient
             {
                 // Minted ids are fresh; a refusal here is a fault of the World, not a lost race.
                 runIds[i] = created[i].Created ? created[i].RunId : throw created[i].Error!;
+                RuntimeLog.RunCreated(_engine.Logger, runIds[i], workflowName);
             }
 
             // A crash between the two writes leaves pending runs without messages; the worker's start-up recovery enqueues them.
@@ -104,9 +107,22 @@ public sealed class WorkflowClient : IWorkflowClient
     public async Task CancelAsync(string runId, CancellationToken cancellationToken = default)
     {
         var result = await World.Events.CreateAsync(runId, new EventRequest(new RunCancelled()), new CreateEventOptions { ResolveData = ResolveData.None }, cancellationToken).ConfigureAwait(false);
+        if (result.Event is not null)
+        {
+            RuntimeLog.RunCancelled(_engine.Logger, runId, result.Run?.WorkflowName ?? "unknown");
+        }
+
         if (result.Run?.Attributes.TryGetValue(LineageAttributes.ParentRunId, out var parentRunId) == true)
         {
             await _engine.EnqueueAsync(parentRunId, wake: true, cancellationToken).ConfigureAwait(false);
         }
+    }
+
+    /// <inheritdoc />
+    public Task<DispatchStatus> GetDispatchStatusAsync(string runId, CancellationToken cancellationToken = default)
+    {
+        IdValidation.RequireSafeId(runId, nameof(runId));
+        // A run's invocation message is keyed by its run id on the runtime's queue.
+        return World.Queue.GetDispatchStatusAsync(DispatchQuery.ForKey(_engine.Options.QueueName, runId), cancellationToken);
     }
 }

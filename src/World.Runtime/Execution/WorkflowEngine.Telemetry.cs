@@ -11,6 +11,7 @@ internal sealed partial class WorkflowEngine
     /// </summary>
     private async Task<ExecutionOutcome> InvokeTracedAsync(string runId, DeadlockWatchdog watchdog, CancellationToken cancellationToken)
     {
+        using var scope = RuntimeLog.InvocationScope(Logger, runId);
         var activity = RuntimeTelemetry.StartInvocation(runId);
         if (activity is null)
         {

@@ -273,6 +273,10 @@ internal sealed partial class WorkflowEngine
 
         var run = started.Run!;
         RuntimeTelemetry.RunLoaded(run, startedNow: started.Event is not null);
+        if (started.Event is not null)
+        {
+            RuntimeLog.RunStarted(Logger, runId, run.WorkflowName);
+        }
         if (run.Status.IsTerminal())
         {
             return ExecutionOutcome.Finished;
@@ -358,6 +362,7 @@ internal sealed partial class WorkflowEngine
         {
             var failed = await World.Events.CreateAsync(runId, new EventRequest(new RunFailed(error, error.Code)), CreateEventOptions.Default, cancellationToken).ConfigureAwait(false);
             RuntimeTelemetry.RunEnded(failed.Run?.WorkflowName ?? "unknown", error.Code ?? RunErrorCodes.RuntimeError);
+            RuntimeLog.RunFailed(Logger, runId, failed.Run?.WorkflowName ?? "unknown", error.Code ?? RunErrorCodes.RuntimeError);
         }
         catch (Exception exception) when (exception is EntityConflictException or RunExpiredException or RunNotFoundException)
         {

@@ -100,6 +100,8 @@ internal sealed partial class WorkflowExecution
         attempt = started.Step.Attempt;
 
         using var activity = Diagnostics.RuntimeTelemetry.StartStep(RunId, WorkflowName, step.Id, step.Name, attempt);
+        using var scope = Diagnostics.RuntimeLog.StepScope(_engine.Logger, step.Name, step.Id, attempt);
+        Diagnostics.RuntimeLog.StepStarted(_engine.Logger, step.Name, RunId, attempt);
         var startedAt = System.Diagnostics.Stopwatch.GetTimestamp();
         EventData outcome;
         try
@@ -133,6 +135,18 @@ internal sealed partial class WorkflowExecution
         }
 
         Diagnostics.RuntimeTelemetry.EndStep(activity, startedAt, WorkflowName, step.Name, outcome);
+        switch (outcome)
+        {
+            case StepRetrying retrying:
+                Diagnostics.RuntimeLog.StepRetrying(_engine.Logger, step.Name, RunId, attempt, retrying.Error?.Code ?? RunErrorCodes.RuntimeError, retrying.RetryAfter ?? _engine.Time.GetUtcNow());
+                break;
+            case StepFailed failed:
+                Diagnostics.RuntimeLog.StepFailed(_engine.Logger, step.Name, RunId, attempt, failed.Error?.Code ?? RunErrorCodes.RuntimeError);
+                break;
+            default:
+                Diagnostics.RuntimeLog.StepCompleted(_engine.Logger, step.Name, RunId, attempt);
+                break;
+        }
 
         try
         {

@@ -380,6 +380,7 @@ internal sealed partial class WorkflowExecution : IWorkflowContext
             if (await AppendAsync(null, new RunCompleted(body.Result)).ConfigureAwait(false) is not null)
             {
                 Diagnostics.RuntimeTelemetry.RunEnded(WorkflowName, errorCode: null);
+                Diagnostics.RuntimeLog.RunCompleted(_engine.Logger, RunId, WorkflowName);
             }
 
             return ExecutionOutcome.Finished;
@@ -395,6 +396,7 @@ internal sealed partial class WorkflowExecution : IWorkflowContext
         if (await AppendAsync(null, new RunFailed(error, error.Code)).ConfigureAwait(false) is not null)
         {
             Diagnostics.RuntimeTelemetry.RunEnded(WorkflowName, error.Code ?? RunErrorCodes.RuntimeError);
+            Diagnostics.RuntimeLog.RunFailed(_engine.Logger, RunId, WorkflowName, error.Code ?? RunErrorCodes.RuntimeError);
         }
 
         return ExecutionOutcome.Finished;

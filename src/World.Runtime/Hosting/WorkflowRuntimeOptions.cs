@@ -82,6 +82,9 @@ public sealed class WorkflowRuntimeOptions
     /// <summary>On start, enqueue every pending or running run that has no live invocation message. Default true.</summary>
     public bool RecoverOnStart { get; set; } = true;
 
+    /// <summary>How often the worker reports itself as a consumer of its queue and samples its backlog (<see cref="Queue.QueueProcessorOptions.PresenceInterval"/>).</summary>
+    public TimeSpan PresenceInterval { get; set; } = TimeSpan.FromSeconds(10);
+
     /// <summary>A name for this worker in leases and logs. Default: machine name and process id.</summary>
     public string? WorkerName { get; set; }
 

@@ -67,6 +67,7 @@ public sealed partial class WorkflowWorker : BackgroundService
                     CancellationGracePeriod = options.CancellationGracePeriod,
                     FaultRetryMaxDelay = options.FaultRetryMaxDelay,
                     CircuitBreakDuration = options.CircuitBreakDuration,
+                    PresenceInterval = options.PresenceInterval,
                     Owner = options.WorkerName ?? $"{Environment.MachineName}/{Environment.ProcessId}",
                 },
                 _engine.HandleAsync,

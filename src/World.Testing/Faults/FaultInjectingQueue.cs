@@ -17,6 +17,12 @@ public sealed class FaultInjectingQueue(IWorldQueue inner) : IWorldQueue
     /// <summary>Faults of <see cref="CompleteAsync"/>, <see cref="ReleaseAsync"/> and <see cref="FailAsync"/>.</summary>
     public FaultScript Settlements { get; } = new();
 
+    /// <summary>Faults of <see cref="ReportConsumerAsync"/> and <see cref="RemoveConsumerAsync"/>.</summary>
+    public FaultScript ConsumerReports { get; } = new();
+
+    /// <summary>Faults of <see cref="GetStatsAsync"/>.</summary>
+    public FaultScript Stats { get; } = new();
+
     /// <inheritdoc />
     public Task<EnqueueResult> EnqueueAsync(string queueName, ReadOnlyMemory<byte> payload, EnqueueOptions? options = null, CancellationToken cancellationToken = default) =>
         inner.EnqueueAsync(queueName, payload, options, cancellationToken);
@@ -79,4 +85,33 @@ public sealed class FaultInjectingQueue(IWorldQueue inner) : IWorldQueue
     /// <inheritdoc />
     public Task<int> PurgeDeadLettersAsync(string? queueName = null, IReadOnlyCollection<string>? messageIds = null, CancellationToken cancellationToken = default) =>
         inner.PurgeDeadLettersAsync(queueName, messageIds, cancellationToken);
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<QueueStats>> GetStatsAsync(IReadOnlyCollection<string>? queueNames = null, CancellationToken cancellationToken = default)
+    {
+        Stats.OnCall();
+        return inner.GetStatsAsync(queueNames, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task<DispatchStatus> GetDispatchStatusAsync(DispatchQuery query, CancellationToken cancellationToken = default) =>
+        inner.GetDispatchStatusAsync(query, cancellationToken);
+
+    /// <inheritdoc />
+    public Task ReportConsumerAsync(ConsumerReport report, CancellationToken cancellationToken = default)
+    {
+        ConsumerReports.OnCall();
+        return inner.ReportConsumerAsync(report, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task RemoveConsumerAsync(string consumerId, CancellationToken cancellationToken = default)
+    {
+        ConsumerReports.OnCall();
+        return inner.RemoveConsumerAsync(consumerId, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<QueueConsumer>> ListConsumersAsync(CancellationToken cancellationToken = default) =>
+        inner.ListConsumersAsync(cancellationToken);
 }

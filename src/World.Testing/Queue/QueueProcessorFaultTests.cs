@@ -242,6 +242,38 @@ public abstract class QueueProcessorFaultTests<TFactory> : WorldTestBase<TFactor
 
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
 
+    [Fact]
+    public async Task A_failing_presence_report_is_retried_and_never_stops_processing()
+    {
+        Faulty.ConsumerReports.FailAlways(() => new WorldTransientException("connection refused"));
+        var handled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var processor = NewProcessor((_, _) =>
+        {
+            handled.TrySetResult();
+            return ValueTask.FromResult(QueueHandlerResult.Complete);
+        });
+
+        using var stop = new CancellationTokenSource();
+        var run = processor.RunAsync(stop.Token);
+        await AdvanceUntilAsync(() => Faulty.ConsumerReports.Faults >= 2, run);
+        await World.Queue.EnqueueAsync(QueueName, Bytes("still processed"), cancellationToken: Cancellation);
+        await AdvanceUntilAsync(() => handled.Task.IsCompleted, run);
+        Assert.Empty(await World.Queue.ListConsumersAsync(Cancellation));
+
+        Faulty.ConsumerReports.Heal();
+        var reports = Faulty.ConsumerReports.Calls;
+        await AdvanceUntilAsync(() => Faulty.ConsumerReports.Calls > reports, run);
+        var deadline = DateTime.UtcNow + Patience;
+        while ((await World.Queue.ListConsumersAsync(Cancellation)).Count != 1)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the processor did not report itself again");
+            await Task.Delay(5, Cancellation);
+        }
+
+        Assert.Equal(QueueProcessorState.Healthy, processor.Health.State);
+        await StopAsync(stop, run);
+    }
+
     private QueueProcessor NewProcessor(QueueHandler handler) =>
         new(
             Faulty,

@@ -306,6 +306,47 @@ public abstract class QueueProcessorTests<TFactory> : WorldTestBase<TFactory>
         Assert.ThrowsAny<WorldValidationException>(() => new QueueProcessor(World.Queue, new QueueProcessorOptions { Queues = [] }, handler, Clock));
     }
 
+    [Fact]
+    public async Task A_running_processor_is_a_live_consumer_of_its_queues_until_it_stops()
+    {
+        var options = new QueueProcessorOptions { Queues = [QueueName], Concurrency = 3, Owner = "kit-consumer-1" };
+        var processor = new QueueProcessor(World.Queue, options, (_, _) => ValueTask.FromResult(QueueHandlerResult.Complete), Clock);
+        using var stop = new CancellationTokenSource();
+        var run = processor.RunAsync(stop.Token);
+
+        Assert.StartsWith("kit-consumer-1#", processor.ConsumerId, StringComparison.Ordinal);
+        var consumer = await WaitForConsumerAsync(processor.ConsumerId, c => c.ExpiresAt == Clock.GetUtcNow() + (options.PresenceInterval * 3));
+        Assert.Equal([QueueName], consumer.QueueNames);
+        Assert.Equal(3, consumer.Capacity);
+        Assert.Equal(0, consumer.InFlight);
+
+        // It renews its report every interval, so it never lapses while it runs.
+        for (var i = 0; i < 4; i++)
+        {
+            Clock.Advance(options.PresenceInterval);
+            await WaitForConsumerAsync(processor.ConsumerId, c => c.ExpiresAt == Clock.GetUtcNow() + (options.PresenceInterval * 3));
+        }
+
+        await stop.CancelAsync();
+        await run.WaitAsync(TimeSpan.FromSeconds(30), Cancellation);
+        Assert.DoesNotContain(await World.Queue.ListConsumersAsync(Cancellation), c => c.ConsumerId == processor.ConsumerId);
+    }
+
+    private async Task<QueueConsumer> WaitForConsumerAsync(string consumerId, Func<QueueConsumer, bool> match)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (true)
+        {
+            if ((await World.Queue.ListConsumersAsync(Cancellation)).FirstOrDefault(c => c.ConsumerId == consumerId && match(c)) is { } found)
+            {
+                return found;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, "the processor did not report itself as a consumer");
+            await Task.Delay(10, Cancellation);
+        }
+    }
+
     /// <summary>Runs one processor until <paramref name="done"/> completes, advancing the fake clock meanwhile if asked, then stops it.</summary>
     protected Task RunProcessorAsync(QueueProcessorOptions options, QueueHandler handler, Task done, TimeSpan? advanceClock = null) =>
         RunProcessorAsync(options, handler, () => Task.FromResult(done.IsCompleted), advanceClock);

@@ -279,6 +279,32 @@ public abstract class WorkflowTests<TFactory> : WorldTestBase<TFactory>
     }
 
     [Fact]
+    public async Task A_run_explains_why_it_is_not_running_sleeping_then_no_worker()
+    {
+        var first = await StartRuntimeAsync();
+        var handle = await first.Client.StartAsync<SleepWorkflow, double, string>(60, cancellationToken: Cancellation);
+        await UntilLoggedAsync(handle.RunId, EventType.WaitCreated);
+        var wake = (await ReadLogAsync(handle.RunId)).Single(e => e.EventType == EventType.WaitCreated).CreatedAt + TimeSpan.FromSeconds(60);
+
+        // Asleep: its invocation is delayed until the wake-up (the handler's redelivery lands a moment after the wait is logged).
+        DispatchStatus? sleeping = null;
+        await EventuallyAsync(async () => (sleeping = await first.Client.GetDispatchStatusAsync(handle.RunId, Cancellation)).Reason == DispatchReason.Delayed, "the sleeping run is delayed");
+        Assert.Equal(wake, sleeping!.Until);
+
+        // No worker serves the queue any more: the wake-up time passes and the run says why it does not move.
+        await first.StopAsync();
+        Clock.Advance(TimeSpan.FromSeconds(61));
+        var stranded = await first.Client.GetDispatchStatusAsync(handle.RunId, Cancellation);
+        Assert.Equal(DispatchReason.NoConsumer, stranded.Reason);
+        Assert.Equal("no_consumer", stranded.Code);
+
+        // A worker comes back and finishes it; then there is nothing left to dispatch.
+        var second = await StartRuntimeAsync();
+        Assert.Equal("woke", await ResultAfterTimerAsync(handle));
+        await EventuallyAsync(async () => (await second.Client.GetDispatchStatusAsync(handle.RunId, Cancellation)).Reason == DispatchReason.NotFound, "the finished run has no invocation left");
+    }
+
+    [Fact]
     public async Task A_ninety_day_sleep_takes_no_real_time()
     {
         await StartRuntimeAsync();

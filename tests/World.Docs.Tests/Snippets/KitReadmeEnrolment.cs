@@ -37,3 +37,4 @@ public sealed class MyConcurrencyTests : ConcurrencyTests<MyWorldFactory>;
 public sealed class MyQueueProcessorTests : QueueProcessorTests<MyWorldFactory>;
 public sealed class MyQueueProcessorFaultTests : QueueProcessorFaultTests<MyWorldFactory>;
 public sealed class MyBackendParityTests : BackendParityTests<MyWorldFactory>;
+public sealed class MyDispatchStatusTests : DispatchStatusTests<MyWorldFactory>;

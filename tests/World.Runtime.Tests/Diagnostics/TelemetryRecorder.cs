@@ -74,6 +74,9 @@ public sealed class TelemetryRecorder : IDisposable
         }
     }
 
+    /// <summary>Collects the observable instruments (gauges) once, as an exporter does at each export interval.</summary>
+    public void Observe() => _meters.RecordObservableInstruments();
+
     public void Dispose()
     {
         _activities.Dispose();
