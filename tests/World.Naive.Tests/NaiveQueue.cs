@@ -11,6 +11,7 @@ internal sealed class NaiveQueue(NaiveState state) : IWorldQueue
 {
     private readonly List<Message> _live = [];
     private readonly Dictionary<string, DeadLetter> _dead = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, QueueConsumer> _consumers = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Task> _signalAtLastClaim = new(StringComparer.Ordinal);
     private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -53,6 +54,7 @@ internal sealed class NaiveQueue(NaiveState state) : IWorldQueue
             foreach (var message in claimed)
             {
                 message.LeaseId = leaseId;
+                message.LeaseOwner = request.Owner;
                 message.LeaseExpiresAt = EventRules.Normalize(now + request.LeaseDuration);
                 message.Attempt++;
             }
@@ -191,6 +193,90 @@ internal sealed class NaiveQueue(NaiveState state) : IWorldQueue
         }
     }
 
+    public Task<IReadOnlyList<QueueStats>> GetStatsAsync(IReadOnlyCollection<string>? queueNames = null, CancellationToken cancellationToken = default)
+    {
+        var names = DispatchRules.ValidateQueueNames(queueNames, "queueNames", allowEmpty: true);
+        lock (state.Gate)
+        {
+            var now = state.Now();
+            var counts = _live.Select(m => m.Prepared.QueueName).Concat(_dead.Values.Select(d => d.QueueName)).Distinct(StringComparer.Ordinal)
+                .Where(queue => names is null || names.Contains(queue))
+                .Select(queue =>
+                {
+                    var live = _live.Where(m => m.Prepared.QueueName == queue).ToList();
+                    var ready = live.Where(m => m.LeaseId is null && m.AvailableAt <= now).ToList();
+                    return new QueueCounts(
+                        queue,
+                        ready.Count,
+                        live.Count(m => m.LeaseId is null && m.AvailableAt > now),
+                        live.Count(m => m.LeaseId is not null && m.LeaseExpiresAt > now),
+                        live.Count(m => m.LeaseId is not null && m.LeaseExpiresAt <= now),
+                        _dead.Values.Count(d => d.QueueName == queue),
+                        ready.Count == 0 ? null : ready.Min(m => m.AvailableAt));
+                })
+                .ToList();
+            return Task.FromResult(DispatchRules.Summarize(names, counts, LiveConsumersLocked(now), now));
+        }
+    }
+
+    public Task<DispatchStatus> GetDispatchStatusAsync(DispatchQuery query, CancellationToken cancellationToken = default)
+    {
+        DispatchRules.ValidateQuery(query);
+        lock (state.Gate)
+        {
+            var now = state.Now();
+            var live = query.MessageId is { } id ? _live.Find(m => m.Prepared.MessageId == id) : HolderOf(query.QueueName!, query.IdempotencyKey!);
+            var dead = live is not null
+                ? null
+                : query.MessageId is { } deadId
+                    ? _dead.GetValueOrDefault(deadId)
+                    : _dead.Values.Where(d => d.QueueName == query.QueueName && d.IdempotencyKey == query.IdempotencyKey).MaxBy(d => d.MessageId, StringComparer.Ordinal);
+            var found = live is not null
+                ? new QueueMessageState(live.Prepared.MessageId, live.Prepared.QueueName, live.AvailableAt, live.LeaseId is null ? null : live.LeaseOwner, live.LeaseId is null ? null : live.LeaseExpiresAt, live.Attempt, live.Failures, live.Prepared.EnqueuedAt, null)
+                : dead is not null
+                    ? new QueueMessageState(dead.MessageId, dead.QueueName, dead.DeadLetteredAt, null, null, dead.Attempts, dead.Failures, dead.EnqueuedAt, dead.DeadLetteredAt)
+                    : null;
+            return Task.FromResult(DispatchRules.Explain(found, LiveConsumersLocked(now), now));
+        }
+    }
+
+    public Task ReportConsumerAsync(ConsumerReport report, CancellationToken cancellationToken = default)
+    {
+        lock (state.Gate)
+        {
+            var now = state.Now();
+            var consumer = DispatchRules.ToConsumer(report, now);
+            if (!_consumers.ContainsKey(consumer.ConsumerId) && LiveConsumersLocked(now).Count >= DispatchRules.MaxConsumers)
+            {
+                throw new WorldValidationException($"The World already knows {DispatchRules.MaxConsumers} live consumers.", "consumerId");
+            }
+
+            _consumers[consumer.ConsumerId] = consumer;
+            return Task.CompletedTask;
+        }
+    }
+
+    public Task RemoveConsumerAsync(string consumerId, CancellationToken cancellationToken = default)
+    {
+        IdValidation.RequireName(consumerId, nameof(consumerId));
+        lock (state.Gate)
+        {
+            _consumers.Remove(consumerId);
+            return Task.CompletedTask;
+        }
+    }
+
+    public Task<IReadOnlyList<QueueConsumer>> ListConsumersAsync(CancellationToken cancellationToken = default)
+    {
+        lock (state.Gate)
+        {
+            return Task.FromResult<IReadOnlyList<QueueConsumer>>(LiveConsumersLocked(state.Now()));
+        }
+    }
+
+    private List<QueueConsumer> LiveConsumersLocked(DateTimeOffset now) =>
+        [.. _consumers.Values.Where(c => DispatchRules.IsLive(c, now)).OrderBy(c => c.ConsumerId, StringComparer.Ordinal)];
+
     private EnqueueResult EnqueueLocked(PreparedMessage prepared)
     {
         if (prepared.IdempotencyKey is { } key && HolderOf(prepared.QueueName, key) is { } live)
@@ -261,6 +347,8 @@ internal sealed class NaiveQueue(NaiveState state) : IWorldQueue
         public string? LeaseId { get; set; }
 
         public DateTimeOffset LeaseExpiresAt { get; set; }
+
+        public string? LeaseOwner { get; set; }
 
         public bool Rerun { get; set; }
 
