@@ -43,6 +43,50 @@ public static class WorldTraceContext
         return ActivityContext.TryParse(traceParent, traceState, isRemote: true, out var context) ? context : default;
     }
 
+    /// <summary>The run attribute holding the W3C <c>traceparent</c> of the activity a run was started under.</summary>
+    public const string TraceParentAttribute = "$traceparent";
+
+    /// <summary>The run attribute holding the W3C <c>tracestate</c> of the activity a run was started under, when it has one.</summary>
+    public const string TraceStateAttribute = "$tracestate";
+
+    /// <summary>
+    /// <paramref name="attributes"/> plus the reserved attributes that record <paramref name="activity"/>'s context on a
+    /// new run (<see cref="TraceParentAttribute"/>, <see cref="TraceStateAttribute"/>), so every later invocation of the
+    /// run, in any process and after any crash, can link back to the trace that started it. Unchanged without an activity.
+    /// </summary>
+    public static IReadOnlyDictionary<string, string>? WithRunTraceContext(Activity? activity, IReadOnlyDictionary<string, string>? attributes)
+    {
+        if (Inject(activity) is not { } headers)
+        {
+            return attributes;
+        }
+
+        var merged = attributes is null ? new Dictionary<string, string>(2, StringComparer.Ordinal) : new Dictionary<string, string>(attributes, StringComparer.Ordinal);
+        foreach (var (name, value) in headers)
+        {
+            merged["$" + name] = value;
+        }
+
+        return merged;
+    }
+
+    /// <summary>The context a run was started under (<see cref="WithRunTraceContext"/>), or default when it records none.</summary>
+    public static ActivityContext ExtractFromRun(IReadOnlyDictionary<string, string>? attributes)
+    {
+        if (attributes is null || !attributes.TryGetValue(TraceParentAttribute, out var traceParent))
+        {
+            return default;
+        }
+
+        var headers = new Dictionary<string, string>(2, StringComparer.Ordinal) { ["traceparent"] = traceParent };
+        if (attributes.TryGetValue(TraceStateAttribute, out var traceState))
+        {
+            headers["tracestate"] = traceState;
+        }
+
+        return Extract(headers);
+    }
+
     private static void Getter(object? carrier, string name, out string? value, out IEnumerable<string>? values)
     {
         values = null;

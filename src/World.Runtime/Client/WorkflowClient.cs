@@ -1,3 +1,4 @@
+using World.Diagnostics;
 using World.Runtime.Diagnostics;
 using World.Runtime.Execution;
 
@@ -26,7 +27,7 @@ public sealed class WorkflowClient : IWorkflowClient
     public async Task<WorkflowRunHandle<TOutput>> StartAsync<TInput, TOutput>(string workflowName, TInput input, StartWorkflowOptions? options = null, CancellationToken cancellationToken = default)
     {
         IdValidation.RequireName(workflowName, nameof(workflowName));
-        var created = new RunCreated(_engine.Options.DeploymentId, workflowName, Serializer.Serialize(input)) { Attributes = options?.Attributes };
+        var created = NewRun(workflowName, Serializer.Serialize(input), options?.Attributes);
         string runId;
         try
         {
@@ -65,7 +66,7 @@ public sealed class WorkflowClient : IWorkflowClient
         var handles = new List<WorkflowRunHandle<TOutput>>(inputs.Count);
         foreach (var chunk in inputs.Chunk(Math.Min(Rules.EventRules.MaxRunBatch, Queue.QueueRules.MaxBatch)))
         {
-            var runs = Array.ConvertAll(chunk, input => new RunCreationRequest(new RunCreated(_engine.Options.DeploymentId, workflowName, Serializer.Serialize(input)) { Attributes = options?.Attributes }));
+            var runs = Array.ConvertAll(chunk, input => new RunCreationRequest(NewRun(workflowName, Serializer.Serialize(input), options?.Attributes)));
             var created = await World.Events.CreateRunsAsync(runs, new CreateEventOptions { ResolveData = ResolveData.None }, cancellationToken).ConfigureAwait(false);
             var runIds = new string[created.Count];
             for (var i = 0; i < created.Count; i++)
@@ -124,5 +125,21 @@ public sealed class WorkflowClient : IWorkflowClient
         IdValidation.RequireSafeId(runId, nameof(runId));
         // A run's invocation message is keyed by its run id on the runtime's queue.
         return World.Queue.GetDispatchStatusAsync(DispatchQuery.ForKey(_engine.Options.QueueName, runId), cancellationToken);
+    }
+
+    /// <summary>
+    /// A new run with the caller's attributes and, when the caller is traced, the trace context it starts under (as
+    /// reserved attributes: the caller's own keys are checked first, so they cannot claim the reserved prefix).
+    /// </summary>
+    private RunCreated NewRun(string workflowName, byte[] input, IReadOnlyDictionary<string, string>? attributes)
+    {
+        var traced = WorldTraceContext.WithRunTraceContext(System.Diagnostics.Activity.Current, attributes);
+        if (ReferenceEquals(traced, attributes))
+        {
+            return new RunCreated(_engine.Options.DeploymentId, workflowName, input) { Attributes = attributes };
+        }
+
+        Rules.AttributeRules.ValidateInitial(attributes, allowReserved: false);
+        return new RunCreated(_engine.Options.DeploymentId, workflowName, input) { Attributes = traced, AllowReservedAttributes = true };
     }
 }

@@ -44,6 +44,33 @@ internal static class RuntimeTelemetry
         "world.runtime.step.duration", "s", "Duration of one step attempt, from its start to its recorded outcome.",
         advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300] });
 
+    /// <summary>
+    /// Starts the Producer span of an enqueue of run invocations (<c>send {queue}</c>); its context goes into the
+    /// messages' headers, so the consumer's <c>process</c> span is its child.
+    /// </summary>
+    public static Activity? StartSend(string queueName, int count)
+    {
+        if (!Source.HasListeners())
+        {
+            return null;
+        }
+
+        var activity = Source.StartActivity("send " + queueName, ActivityKind.Producer);
+        if (activity is { IsAllDataRequested: true })
+        {
+            activity.SetTag("messaging.system", WorldTelemetry.MessagingSystem);
+            activity.SetTag("messaging.operation.type", "send");
+            activity.SetTag("messaging.operation.name", "send");
+            activity.SetTag("messaging.destination.name", queueName);
+            if (count > 1)
+            {
+                activity.SetTag("messaging.batch.message_count", count);
+            }
+        }
+
+        return activity;
+    }
+
     /// <summary>Starts the span of one invocation of a run; it is named once the run, and so its workflow, is read.</summary>
     public static Activity? StartInvocation(string runId)
     {
@@ -64,6 +91,14 @@ internal static class RuntimeTelemetry
         {
             activity.DisplayName = "workflow invoke " + run.WorkflowName;
             activity.SetTag(WorkflowTag, run.WorkflowName);
+
+            // Every invocation links to the trace the run was started in, even when its message carried no context
+            // (recovery at worker start) or its first worker crashed: the start is recorded on the run itself.
+            var start = WorldTraceContext.ExtractFromRun(run.Attributes);
+            if (start != default && start.TraceId != activity.TraceId)
+            {
+                activity.AddLink(new ActivityLink(start));
+            }
         }
 
         if (startedNow && RunsStarted.Enabled)

@@ -61,14 +61,18 @@ internal sealed partial class WorkflowEngine
     /// Transient failures are retried for a while: the write this enqueue follows (a new run, a hook payload, a
     /// cancellation) has committed, and without its message the run would wait for the next worker start.
     /// </summary>
-    public async Task EnqueueAsync(string runId, bool wake, CancellationToken cancellationToken) =>
+    public async Task EnqueueAsync(string runId, bool wake, CancellationToken cancellationToken)
+    {
+        using var send = RuntimeTelemetry.StartSend(Options.QueueName, 1);
         await EnqueueRetry.ExecuteAsync(
             async token => await World.Queue.EnqueueAsync(Options.QueueName, Encoding.UTF8.GetBytes(runId), InvocationOptions(runId, wake), token).ConfigureAwait(false),
             cancellationToken).ConfigureAwait(false);
+    }
 
     /// <summary>Enqueues the first invocation of new runs in one batch, retried like <see cref="EnqueueAsync"/>.</summary>
     public async Task EnqueueManyAsync(IReadOnlyList<string> runIds, CancellationToken cancellationToken)
     {
+        using var send = RuntimeTelemetry.StartSend(Options.QueueName, runIds.Count);
         var requests = runIds.Select(runId => new EnqueueRequest(Encoding.UTF8.GetBytes(runId), InvocationOptions(runId, wake: false))).ToArray();
         await EnqueueRetry.ExecuteAsync(
             async token => await World.Queue.EnqueueBatchAsync(Options.QueueName, requests, token).ConfigureAwait(false),

@@ -188,7 +188,8 @@ internal sealed partial class WorkflowExecution
         {
             await World.Events.CreateAsync(
                 childRunId,
-                new EventRequest(new RunCreated(_run.DeploymentId, workflowName, input) { Attributes = attributes, AllowReservedAttributes = true }),
+                // The child records the parent's step span as its start, so its invocations link back under it.
+                new EventRequest(new RunCreated(_run.DeploymentId, workflowName, input) { Attributes = global::World.Diagnostics.WorldTraceContext.WithRunTraceContext(System.Diagnostics.Activity.Current, attributes), AllowReservedAttributes = true }),
                 CreateEventOptions.Default,
                 _cancellation).ConfigureAwait(false);
         }

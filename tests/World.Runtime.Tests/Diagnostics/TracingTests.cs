@@ -42,12 +42,18 @@ public sealed class TracingTests
             Assert.Equal(traceId, invocation.TraceId);
             Assert.Equal("telemetry-trace", Tag(invocation, "world.workflow.name"));
 
-            // Each invocation runs under the queue's consumer span, whose parent is the caller (from the message headers).
+            // Each invocation runs under the queue's consumer span, whose parent is the producer span of the enqueue
+            // (from the message headers), whose parent is the caller.
             var process = await recorder.WaitForAsync(a => a.SpanId == invocation.ParentSpanId);
             Assert.Equal(WorldTelemetry.QueueSourceName, process.Source.Name);
             Assert.Equal(ActivityKind.Consumer, process.Kind);
             Assert.Equal("process telemetry-trace", process.DisplayName);
-            Assert.Equal(parentSpanId, process.ParentSpanId);
+            var send = await recorder.WaitForAsync(a => a.SpanId == process.ParentSpanId);
+            Assert.Equal(ActivityKind.Producer, send.Kind);
+            Assert.Equal("send telemetry-trace", send.DisplayName);
+            Assert.Equal("send", Tag(send, "messaging.operation.type"));
+            Assert.Equal(parentSpanId, send.ParentSpanId);
+            Assert.Empty(invocation.Links); // already in the starting trace: no link needed
             Assert.Equal("world", Tag(process, "messaging.system"));
             Assert.Equal("telemetry-trace", Tag(process, "messaging.destination.name"));
             Assert.Equal("process", Tag(process, "messaging.operation.type"));
@@ -67,6 +73,44 @@ public sealed class TracingTests
         Assert.Equal("retrying", Tag(failedAttempt, "world.outcome"));
         Assert.Equal(typeof(RetryableException).FullName, Tag(failedAttempt, "error.type"));
         await host.StopAsync(TestContext.Current.CancellationToken);
+    }
+
+    [Fact]
+    public async Task An_invocation_whose_message_lost_the_trace_links_to_the_trace_the_run_was_started_in()
+    {
+        using var recorder = new TelemetryRecorder();
+        ActivityTraceId startTrace;
+        string runId;
+
+        // Started under a caller's trace by a client whose process runs no worker.
+        using (var clientOnly = await TelemetryHost.StartAsync("telemetry-relink", services => services.Configure<WorkflowRuntimeOptions>(o => o.EnableWorker = false)))
+        {
+            using (var caller = TelemetryRecorder.TestSource.StartActivity("caller"))
+            {
+                Assert.NotNull(caller);
+                startTrace = caller.TraceId;
+                runId = (await clientOnly.Services.GetRequiredService<IWorkflowClient>().StartAsync<string, string>("telemetry-relink", "x", cancellationToken: TestContext.Current.CancellationToken)).RunId;
+            }
+
+            // The message with the trace context is lost (say, purged by an operator); the run is still pending.
+            var world = clientOnly.Services.GetRequiredService<IWorld>();
+            var message = Assert.Single(await world.Queue.ClaimAsync(new ClaimRequest(["telemetry-relink"], 1, TimeSpan.FromMinutes(1), "test"), TestContext.Current.CancellationToken));
+            Assert.True(await world.Queue.CompleteAsync(message.Lease, TestContext.Current.CancellationToken));
+
+            // A worker over the same World recovers the run at start, with no caller and no context in the new message.
+            using var worker = await TelemetryHost.StartAsync("telemetry-relink", services =>
+            {
+                services.AddSingleton(world);
+                services.Configure<WorkflowRuntimeOptions>(o => o.RecoverOnStart = true);
+            });
+            Assert.Equal("x12", await worker.Services.GetRequiredService<IWorkflowClient>().GetHandle<string>(runId).GetResultAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken));
+            await worker.StopAsync(TestContext.Current.CancellationToken);
+        }
+
+        var invocation = await recorder.WaitForAsync(a => a.Source.Name == WorldTelemetry.RuntimeSourceName && a.DisplayName == "workflow invoke telemetry-relink" && Tag(a, "world.run.id") == runId);
+        Assert.NotEqual(startTrace, invocation.TraceId);
+        var link = Assert.Single(invocation.Links);
+        Assert.Equal(startTrace, link.Context.TraceId);
     }
 
     [Fact]
