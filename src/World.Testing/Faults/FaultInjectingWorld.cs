@@ -35,6 +35,9 @@ public sealed class FaultInjectingWorld : IWorld
     public IWorldStreams Streams => _inner.Streams;
 
     /// <inheritdoc />
+    public ISchedules Schedules => _inner.Schedules;
+
+    /// <inheritdoc />
     public WorldCapabilities Capabilities => _inner.Capabilities;
 
     /// <inheritdoc />
