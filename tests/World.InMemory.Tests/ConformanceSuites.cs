@@ -1,4 +1,5 @@
 using World.Testing.Queue;
+using World.Testing.Schedules;
 using World.Testing.Storage;
 using World.Testing.Streams;
 
@@ -87,6 +88,11 @@ public sealed class InMemoryHostileInputTests : HostileInputTests
 }
 
 public sealed class InMemoryBackendParityTests : BackendParityTests
+{
+    protected override ValueTask<IWorld> CreateWorldAsync(TimeProvider timeProvider) => new(new InMemoryWorld(timeProvider: timeProvider));
+}
+
+public sealed class InMemoryScheduleTests : ScheduleTests
 {
     protected override ValueTask<IWorld> CreateWorldAsync(TimeProvider timeProvider) => new(new InMemoryWorld(timeProvider: timeProvider));
 }

@@ -1,4 +1,5 @@
 using World.Testing.Queue;
+using World.Testing.Schedules;
 using World.Testing.Storage;
 using World.Testing.Streams;
 
@@ -87,6 +88,11 @@ public sealed class PostgresHostileInputTests(PostgresFixture postgres) : Hostil
 }
 
 public sealed class PostgresBackendParityTests(PostgresFixture postgres) : BackendParityTests
+{
+    protected override ValueTask<IWorld> CreateWorldAsync(TimeProvider timeProvider) => new(postgres.CreateWorld(timeProvider));
+}
+
+public sealed class PostgresScheduleTests(PostgresFixture postgres) : ScheduleTests
 {
     protected override ValueTask<IWorld> CreateWorldAsync(TimeProvider timeProvider) => new(postgres.CreateWorld(timeProvider));
 }

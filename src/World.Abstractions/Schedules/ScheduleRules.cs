@@ -450,7 +450,8 @@ public static class ScheduleRules
                 continue;
             }
 
-            return tick;
+            // Every instant a schedule stores or compares is UTC (Cronos answers in the zone's offset).
+            return tick.ToUniversalTime();
         }
 
         return null;
