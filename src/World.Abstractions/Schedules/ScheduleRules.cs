@@ -228,10 +228,11 @@ public static class ScheduleRules
         var next = state.NextNominalAt;
         if (next is null || NextTick(compiled, next.Value.AddTicks(-1)) != next)
         {
-            // Missing, or edited to an instant that is not a tick: recompute from the last consumed tick, so nothing is
-            // lost, or from now for a schedule that never fired.
+            // Missing, or edited to an instant that is not a tick: recompute from the last consumed tick (or the
+            // creation of a schedule that never fired), so no tick is lost; the catch-up policy then applies as usual.
             repaired = true;
-            next = NextTick(compiled, state.LastNominalAt ?? now);
+            var from = state.LastNominalAt ?? (state.CreatedAt == default || state.CreatedAt > now ? now : state.CreatedAt);
+            next = NextTick(compiled, from);
         }
 
         // Walk the due ticks, keeping the count, the first, and the most recent ones the catch-up policy may fire.
