@@ -221,57 +221,41 @@ internal sealed partial class PostgresSchedules : ISchedules
                     }
                 }
 
-                // 2. Decide each in shared code; write the states and the fires in one batch.
+                // 2. Decide each in shared code; write all states with one UPDATE and all fires with one INSERT, whatever
+                // the batch size (set-wise through unnest: two statements instead of one per schedule and per fire).
                 var planned = 0;
                 var repaired = new List<string>();
                 var fires = new List<ScheduleFire>();
-                await using var batch = new NpgsqlBatch(connection, transaction);
+                var states = new List<(string ScheduleId, ScheduleState State)>();
                 foreach (var (definition, state, scheduleId, previousActive) in due)
                 {
-                    ScheduleState next;
                     if (definition is null)
                     {
                         // A definition edited into invalid JSON: keep the row enabled and visible, retry later; others are not held up.
-                        next = state with { NextFireAt = now + ScheduleRules.ErrorRetry, LastOutcome = "error: the stored definition is not valid JSON; upsert it again", UpdatedAt = now };
+                        states.Add((scheduleId, state with { NextFireAt = now + ScheduleRules.ErrorRetry, LastOutcome = "error: the stored definition is not valid JSON; upsert it again", UpdatedAt = now }));
                         LogUnreadableDefinition(_context.Logger, scheduleId, ScheduleRules.ErrorRetry);
+                        planned++;
+                        continue;
                     }
-                    else
+
+                    var plan = ScheduleRules.Plan(definition, state, now, previousActive);
+                    if (plan.Repaired)
                     {
-                        var plan = ScheduleRules.Plan(definition, state, now, previousActive);
-                        if (plan.Repaired)
-                        {
-                            repaired.Add(scheduleId);
-                        }
+                        repaired.Add(scheduleId);
+                    }
 
-                        if (plan.State == state && plan.Fires.Count == 0)
-                        {
-                            continue;
-                        }
-
-                        next = plan.State;
-                        fires.AddRange(plan.Fires);
+                    if (plan.State == state && plan.Fires.Count == 0)
+                    {
+                        continue;
                     }
 
                     planned++;
-                    var update = new NpgsqlBatchCommand(
-                        $"UPDATE {_schedules} SET enabled = $2, pause_note = $3, next_nominal_at = $4, next_fire_at = $5, last_nominal_at = $6, " +
-                        "last_fired_at = $7, last_run_id = $8, last_outcome = $9, buffered_nominal_at = $10, updated_at = $12 WHERE schedule_id = $1");
-                    update.Parameters.Add(new NpgsqlParameter<string> { TypedValue = scheduleId });
-                    ScheduleRows.BindState(update.Parameters, next);
-                    batch.BatchCommands.Add(update);
+                    states.Add((scheduleId, plan.State));
+                    fires.AddRange(plan.Fires);
                 }
 
-                foreach (var fire in fires)
-                {
-                    var insert = new NpgsqlBatchCommand(InsertFireSql);
-                    ScheduleRows.BindFire(insert.Parameters, fire);
-                    batch.BatchCommands.Add(insert);
-                }
-
-                if (batch.BatchCommands.Count > 0)
-                {
-                    await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-                }
+                await WriteStatesAsync(connection, transaction, states, cancellationToken).ConfigureAwait(false);
+                await InsertFiresSetWiseAsync(connection, transaction, fires, cancellationToken).ConfigureAwait(false);
 
                 // 3. Lease due pending fires (new ones and ones whose scheduler died) to the caller.
                 var leaseUntil = now + request.Lease;
@@ -328,6 +312,71 @@ internal sealed partial class PostgresSchedules : ISchedules
 
     private static string Prefixed(string alias, string columns) =>
         string.Join(", ", columns.Split(", ").Select(column => alias + "." + column));
+
+    // Timestamps travel as ISO-8601 text arrays (nullable elements) and are cast in SQL: one parameter per column.
+    private static string?[] Times(IEnumerable<DateTimeOffset?> values) =>
+        values.Select(v => v?.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+
+    private async Task WriteStatesAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, List<(string ScheduleId, ScheduleState State)> states, CancellationToken cancellationToken)
+    {
+        if (states.Count == 0)
+        {
+            return;
+        }
+
+        await using var command = new NpgsqlCommand(
+            $"UPDATE {_schedules} s SET enabled = u.enabled, pause_note = u.pause_note, next_nominal_at = u.next_nominal_at, next_fire_at = u.next_fire_at, " +
+            "last_nominal_at = u.last_nominal_at, last_fired_at = u.last_fired_at, last_run_id = u.last_run_id, last_outcome = u.last_outcome, " +
+            "buffered_nominal_at = u.buffered_nominal_at, updated_at = u.updated_at " +
+            "FROM unnest($1::text[], $2::boolean[], $3::text[], $4::timestamptz[], $5::timestamptz[], $6::timestamptz[], $7::timestamptz[], $8::text[], $9::text[], $10::timestamptz[], $11::timestamptz[]) " +
+            "AS u (schedule_id, enabled, pause_note, next_nominal_at, next_fire_at, last_nominal_at, last_fired_at, last_run_id, last_outcome, buffered_nominal_at, updated_at) " +
+            "WHERE s.schedule_id = u.schedule_id",
+            connection,
+            transaction);
+        var p = command.Parameters;
+        p.Add(new NpgsqlParameter<string[]> { TypedValue = states.Select(x => x.ScheduleId).ToArray() });
+        p.Add(new NpgsqlParameter<bool[]> { TypedValue = states.Select(x => x.State.Enabled).ToArray() });
+        p.Add(new NpgsqlParameter<string?[]> { TypedValue = states.Select(x => x.State.PauseNote).ToArray() });
+        p.Add(new NpgsqlParameter<string?[]> { TypedValue = Times(states.Select(x => x.State.NextNominalAt)) });
+        p.Add(new NpgsqlParameter<string?[]> { TypedValue = Times(states.Select(x => x.State.NextFireAt)) });
+        p.Add(new NpgsqlParameter<string?[]> { TypedValue = Times(states.Select(x => x.State.LastNominalAt)) });
+        p.Add(new NpgsqlParameter<string?[]> { TypedValue = Times(states.Select(x => x.State.LastFiredAt)) });
+        p.Add(new NpgsqlParameter<string?[]> { TypedValue = states.Select(x => x.State.LastRunId).ToArray() });
+        p.Add(new NpgsqlParameter<string?[]> { TypedValue = states.Select(x => x.State.LastOutcome).ToArray() });
+        p.Add(new NpgsqlParameter<string?[]> { TypedValue = Times(states.Select(x => x.State.BufferedNominalAt)) });
+        p.Add(new NpgsqlParameter<string?[]> { TypedValue = Times(states.Select(x => (DateTimeOffset?)x.State.UpdatedAt)) });
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task InsertFiresSetWiseAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, List<ScheduleFire> fires, CancellationToken cancellationToken)
+    {
+        if (fires.Count == 0)
+        {
+            return;
+        }
+
+        await using var command = new NpgsqlCommand(
+            $"INSERT INTO {_fires} (schedule_id, fire_key, nominal_at, kind, status, run_id, fire_at, cancel_run_id, skip_reason, skipped_count, skipped_until, attempts, created_at) " +
+            "SELECT * FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::smallint[], $5::smallint[], $6::text[], $7::timestamptz[], $8::text[], $9::text[], $10::integer[], $11::timestamptz[], $12::integer[], $13::timestamptz[]) " +
+            "ON CONFLICT (schedule_id, fire_key) DO NOTHING",
+            connection,
+            transaction);
+        var p = command.Parameters;
+        p.Add(new NpgsqlParameter<string[]> { TypedValue = fires.Select(f => f.ScheduleId).ToArray() });
+        p.Add(new NpgsqlParameter<string[]> { TypedValue = fires.Select(f => f.Key).ToArray() });
+        p.Add(new NpgsqlParameter<string?[]> { TypedValue = Times(fires.Select(f => (DateTimeOffset?)f.NominalAt)) });
+        p.Add(new NpgsqlParameter<short[]> { TypedValue = fires.Select(f => (short)f.Kind).ToArray() });
+        p.Add(new NpgsqlParameter<short[]> { TypedValue = fires.Select(f => (short)f.Status).ToArray() });
+        p.Add(new NpgsqlParameter<string?[]> { TypedValue = fires.Select(f => f.RunId).ToArray() });
+        p.Add(new NpgsqlParameter<string?[]> { TypedValue = Times(fires.Select(f => (DateTimeOffset?)f.FireAt)) });
+        p.Add(new NpgsqlParameter<string?[]> { TypedValue = fires.Select(f => f.CancelRunId).ToArray() });
+        p.Add(new NpgsqlParameter<string?[]> { TypedValue = fires.Select(f => f.SkipReason).ToArray() });
+        p.Add(new NpgsqlParameter<int[]> { TypedValue = fires.Select(f => f.SkippedCount).ToArray() });
+        p.Add(new NpgsqlParameter<string?[]> { TypedValue = Times(fires.Select(f => f.SkippedUntil)) });
+        p.Add(new NpgsqlParameter<int[]> { TypedValue = fires.Select(f => f.Attempts).ToArray() });
+        p.Add(new NpgsqlParameter<string?[]> { TypedValue = Times(fires.Select(f => (DateTimeOffset?)f.CreatedAt)) });
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
 
     private async Task<bool> InsertFireAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, ScheduleFire fire, CancellationToken cancellationToken)
     {
