@@ -24,6 +24,9 @@ public interface IWorld : IAsyncDisposable
     /// <summary>The run output streams.</summary>
     IWorldStreams Streams { get; }
 
+    /// <summary>Schedules: cron and interval triggers that create runs exactly once per tick.</summary>
+    ISchedules Schedules { get; }
+
     /// <summary>What this World supports beyond the required contract.</summary>
     WorldCapabilities Capabilities { get; }
 

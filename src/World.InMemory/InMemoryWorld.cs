@@ -1,4 +1,5 @@
 using World.InMemory.Queue;
+using World.InMemory.Schedules;
 using World.InMemory.Storage;
 using World.InMemory.Streams;
 using World.Rules;
@@ -27,6 +28,7 @@ public sealed class InMemoryWorld : IWorld
         Hooks = new InMemoryHookStore(_state);
         Queue = new InMemoryQueue(_state);
         Streams = new InMemoryStreams(_state);
+        Schedules = new InMemorySchedules(_state);
     }
 
     /// <inheritdoc />
@@ -46,6 +48,9 @@ public sealed class InMemoryWorld : IWorld
 
     /// <inheritdoc />
     public IWorldStreams Streams { get; }
+
+    /// <inheritdoc />
+    public ISchedules Schedules { get; }
 
     /// <inheritdoc />
     public WorldCapabilities Capabilities { get; } = WorldCapabilities.None;

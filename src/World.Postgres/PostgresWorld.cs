@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
+using World.Postgres.Schedules;
 using World.Postgres.Storage;
 using World.Postgres.Streams;
 
@@ -57,6 +58,7 @@ public sealed class PostgresWorld : IWorld
         Hooks = new PostgresHookStore(_context);
         Queue = new PostgresQueue(_context);
         Streams = new PostgresStreams(_context);
+        Schedules = new PostgresSchedules(_context);
     }
 
     /// <inheritdoc />
@@ -79,6 +81,9 @@ public sealed class PostgresWorld : IWorld
 
     /// <inheritdoc />
     public IWorldStreams Streams { get; }
+
+    /// <inheritdoc />
+    public ISchedules Schedules { get; }
 
     /// <inheritdoc />
     public WorldCapabilities Capabilities { get; } = new() { MultiProcess = true };

@@ -49,6 +49,8 @@ public sealed class MyWorld(MyWorldOptions options, TimeProvider timeProvider) :
 
     public IStepStore Steps => _inner.Steps;
 
+    public ISchedules Schedules => _inner.Schedules;
+
     public IEventStore Events => _inner.Events;
 
     public IHookStore Hooks => _inner.Hooks;

@@ -1,5 +1,6 @@
 using World.Testing.Enrolment;
 using World.Testing.Queue;
+using World.Testing.Schedules;
 using World.Testing.Storage;
 using World.Testing.Streams;
 using World.Testing.Workflows;
@@ -46,3 +47,5 @@ public sealed class InMemoryHostileInputTests : HostileInputTests<InMemoryWorldF
 public sealed class InMemoryBackendParityTests : BackendParityTests<InMemoryWorldFactory>;
 
 public sealed class InMemoryDispatchStatusTests : DispatchStatusTests<InMemoryWorldFactory>;
+
+public sealed class InMemoryScheduleTests : ScheduleTests<InMemoryWorldFactory>;

@@ -1,5 +1,6 @@
 using World.Testing.Enrolment;
 using World.Testing.Queue;
+using World.Testing.Schedules;
 using World.Testing.Storage;
 using World.Testing.Streams;
 using World.Testing.Workflows;
@@ -46,3 +47,5 @@ public sealed class NaiveHostileInputTests : HostileInputTests<NaiveWorldFactory
 public sealed class NaiveBackendParityTests : BackendParityTests<NaiveWorldFactory>;
 
 public sealed class NaiveDispatchStatusTests : DispatchStatusTests<NaiveWorldFactory>;
+
+public sealed class NaiveScheduleTests : ScheduleTests<NaiveWorldFactory>;

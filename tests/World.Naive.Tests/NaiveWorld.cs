@@ -20,6 +20,7 @@ public sealed class NaiveWorld : IWorld
         Hooks = stores;
         Queue = new NaiveQueue(state);
         Streams = new NaiveStreams(state);
+        Schedules = new NaiveSchedules(state);
     }
 
     public IRunStore Runs { get; }
@@ -33,6 +34,8 @@ public sealed class NaiveWorld : IWorld
     public IWorldQueue Queue { get; }
 
     public IWorldStreams Streams { get; }
+
+    public ISchedules Schedules { get; }
 
     public WorldCapabilities Capabilities { get; } = WorldCapabilities.None;
 

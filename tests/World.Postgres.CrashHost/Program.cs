@@ -3,12 +3,14 @@
 //       announcing each message it holds on stdout.
 //   workflow <connection string> <schema> <lease ms>: runs the workflow runtime with the kit's workflows, whose
 //       "crashable" workflow stalls inside its second step; the test watches the log and kills the process there.
+//   schedule <connection string> <schema> <lease ms>: fires schedules and hangs right after creating a fire's run,
+//       before confirming the fire, announcing the run id; the test kills the process there.
 using World;
 using World.Postgres;
 using World.Queue;
 using World.Testing.Workflows;
 
-var usage = "usage: World.Postgres.CrashHost queue <connection string> <schema> <queue> <lease ms> | workflow <connection string> <schema> <lease ms>";
+var usage = "usage: World.Postgres.CrashHost queue <connection string> <schema> <queue> <lease ms> | workflow <connection string> <schema> <lease ms> | schedule <connection string> <schema> <lease ms>";
 if (args.Length < 4)
 {
     Console.Error.WriteLine(usage);
@@ -48,6 +50,27 @@ switch (args[0])
         Console.WriteLine("WORKER READY");
         await Task.Delay(Timeout.Infinite);
         return 0;
+    }
+
+    case "schedule" when args.Length == 4:
+    {
+        var firer = new World.Schedules.ScheduleFirer(world, new World.Schedules.ScheduleFirerOptions
+        {
+            DeploymentId = "crash-host",
+            Owner = "crash-host",
+            Lease = Milliseconds(args[3]),
+            OnRunCreated = async (runId, token) =>
+            {
+                Console.WriteLine($"FIRED {runId}");
+                await Task.Delay(Timeout.Infinite, token);
+            },
+        });
+        Console.WriteLine("SCHEDULER READY");
+        while (true)
+        {
+            await firer.FireDueAsync();
+            await Task.Delay(50);
+        }
     }
 
     default:

@@ -1,5 +1,6 @@
 using World.Testing.Enrolment;
 using World.Testing.Queue;
+using World.Testing.Schedules;
 using World.Testing.Storage;
 using World.Testing.Streams;
 using World.Testing.Workflows;
@@ -46,3 +47,5 @@ public sealed class PostgresHostileInputTests : HostileInputTests<PostgresWorldF
 public sealed class PostgresBackendParityTests : BackendParityTests<PostgresWorldFactory>;
 
 public sealed class PostgresDispatchStatusTests : DispatchStatusTests<PostgresWorldFactory>;
+
+public sealed class PostgresScheduleTests : ScheduleTests<PostgresWorldFactory>;

@@ -20,4 +20,7 @@ public enum EntityKind
 
     /// <summary>A dead-lettered queue message.</summary>
     DeadLetter,
+
+    /// <summary>A schedule.</summary>
+    Schedule,
 }

@@ -30,6 +30,12 @@ public static class WorldErrorCodes
     /// <summary>No dead letter has the id.</summary>
     public const string DeadLetterNotFound = "DEAD_LETTER_NOT_FOUND";
 
+    /// <summary>No schedule has the id (404).</summary>
+    public const string ScheduleNotFound = "SCHEDULE_NOT_FOUND";
+
+    /// <summary>A schedule definition is invalid: its cron expression, interval, time zone or a policy value (400).</summary>
+    public const string InvalidSchedule = "INVALID_SCHEDULE";
+
     /// <summary>A write to a closed stream.</summary>
     public const string StreamClosed = "STREAM_CLOSED";
 

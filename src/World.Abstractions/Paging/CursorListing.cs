@@ -23,4 +23,10 @@ public enum CursorListing
 
     /// <summary><see cref="IWorldStreams.GetChunksAsync"/>, scoped to a stream.</summary>
     StreamChunks = 6,
+
+    /// <summary><see cref="ISchedules.ListAsync"/>, scoped to a workflow name filter or unscoped.</summary>
+    Schedules = 7,
+
+    /// <summary><see cref="ISchedules.ListFiresAsync"/>, scoped to a schedule.</summary>
+    ScheduleFires = 8,
 }

@@ -1,6 +1,6 @@
 namespace World.Testing.Faults;
 
-/// <summary>A World whose queue is behind a <see cref="FaultInjectingQueue"/>; everything else is the inner World's.</summary>
+/// <summary>A World whose queue and schedules are behind fault scripts; everything else is the inner World's.</summary>
 public sealed class FaultInjectingWorld : IWorld
 {
     private readonly IWorld _inner;
@@ -11,7 +11,11 @@ public sealed class FaultInjectingWorld : IWorld
         ArgumentNullException.ThrowIfNull(inner);
         _inner = inner;
         FaultyQueue = new FaultInjectingQueue(inner.Queue);
+        FaultySchedules = new FaultInjectingSchedules(inner.Schedules);
     }
+
+    /// <summary>The schedules with their fault scripts.</summary>
+    public FaultInjectingSchedules FaultySchedules { get; }
 
     /// <summary>The queue with its fault scripts.</summary>
     public FaultInjectingQueue FaultyQueue { get; }
@@ -33,6 +37,9 @@ public sealed class FaultInjectingWorld : IWorld
 
     /// <inheritdoc />
     public IWorldStreams Streams => _inner.Streams;
+
+    /// <inheritdoc />
+    public ISchedules Schedules => FaultySchedules;
 
     /// <inheritdoc />
     public WorldCapabilities Capabilities => _inner.Capabilities;

@@ -36,6 +36,8 @@ internal sealed class TwoProcessWorld : IWorld
 
     public IWorldStreams Streams => Next().Streams;
 
+    public ISchedules Schedules => Next().Schedules;
+
     public WorldCapabilities Capabilities => _worlds[0].Capabilities;
 
     public async Task StartAsync(CancellationToken cancellationToken = default) =>

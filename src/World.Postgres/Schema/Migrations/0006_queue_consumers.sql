@@ -1,4 +1,4 @@
--- World schema, version 5: queue inspection.
+-- World schema, version 6: queue inspection.
 -- Consumers report their queues, capacity and load with a time to live, so "why is this message not running?" can
 -- tell "no consumer" from "consumers at capacity". Lapsed rows are pruned by every report.
 
