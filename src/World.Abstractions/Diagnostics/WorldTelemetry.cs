@@ -16,8 +16,14 @@ public static class WorldTelemetry
     /// <summary>The PostgreSQL World (World.Postgres).</summary>
     public const string PostgresSourceName = "World.Postgres";
 
+    /// <summary>
+    /// The source and meter of the shared write path (<c>events.create</c> spans, latency and write conflicts), the same
+    /// on every backend.
+    /// </summary>
+    public const string StorageSourceName = "World.Storage";
+
     /// <summary>Every source and meter name above: what an exporter subscribes to.</summary>
-    public static IReadOnlyList<string> AllSourceNames { get; } = [QueueSourceName, RuntimeSourceName, PostgresSourceName];
+    public static IReadOnlyList<string> AllSourceNames { get; } = [QueueSourceName, RuntimeSourceName, StorageSourceName, PostgresSourceName];
 
     /// <summary>The value of <c>messaging.system</c> on World's messaging spans.</summary>
     public const string MessagingSystem = "world";

@@ -1,3 +1,5 @@
+using World.Diagnostics;
+
 namespace World.Rules;
 
 /// <summary>
@@ -17,12 +19,14 @@ public sealed class EventWriter
     private readonly EventRules _rules;
     private readonly TimeProvider _timeProvider;
     private readonly IEventStorage _storage;
+    private readonly string? _databaseSystem;
 
     /// <summary>Creates the write path of one World.</summary>
     /// <param name="rules">The event rules.</param>
     /// <param name="timeProvider">The World's clock.</param>
     /// <param name="storage">The backend's primitives.</param>
-    public EventWriter(EventRules rules, TimeProvider timeProvider, IEventStorage storage)
+    /// <param name="databaseSystem">The OpenTelemetry <c>db.system.name</c> of the backend (e.g. <c>postgresql</c>) for the <c>events.create</c> spans; null when it is not a database.</param>
+    public EventWriter(EventRules rules, TimeProvider timeProvider, IEventStorage storage, string? databaseSystem = null)
     {
         ArgumentNullException.ThrowIfNull(rules);
         ArgumentNullException.ThrowIfNull(timeProvider);
@@ -30,6 +34,7 @@ public sealed class EventWriter
         _rules = rules;
         _timeProvider = timeProvider;
         _storage = storage;
+        _databaseSystem = databaseSystem;
     }
 
     /// <summary>Appends one event: the whole of <see cref="IEventStore.CreateAsync"/>.</summary>
@@ -39,11 +44,37 @@ public sealed class EventWriter
         options ??= CreateEventOptions.Default;
         var now = EventRules.Now(_timeProvider);
         var prepared = _rules.Prepare(runId, request, now);
+        if (!StorageTelemetry.Enabled)
+        {
+            return await WriteAsync(prepared, now, options, cancellationToken).ConfigureAwait(false);
+        }
 
+        var activity = StorageTelemetry.StartCreate(prepared.EventType, prepared.RunId, _databaseSystem);
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        try
+        {
+            var result = await WriteAsync(prepared, now, options, cancellationToken).ConfigureAwait(false);
+            StorageTelemetry.EndCreate(activity, prepared.EventType, started, exception: null);
+            return result;
+        }
+        catch (Exception exception)
+        {
+            StorageTelemetry.EndCreate(activity, prepared.EventType, started, exception);
+            throw;
+        }
+    }
+
+    private async Task<EventResult> WriteAsync(PreparedEvent prepared, DateTimeOffset now, CreateEventOptions options, CancellationToken cancellationToken)
+    {
         // A run_created usually names a free id: try the one-step insert first.
         var createRun = prepared.EventType == EventType.RunCreated;
         for (var round = 0; round < MaxDecisionRounds; round++)
         {
+            if (round > 0)
+            {
+                StorageTelemetry.RecordConflict(prepared.EventType);
+            }
+
             EventResult? result;
             if (createRun)
             {

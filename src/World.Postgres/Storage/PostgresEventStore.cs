@@ -9,7 +9,7 @@ namespace World.Postgres.Storage;
 /// </summary>
 internal sealed class PostgresEventStore(PostgresContext context) : IEventStore
 {
-    private readonly EventWriter _writer = new(context.Rules, context.TimeProvider, new PostgresEventStorage(context));
+    private readonly EventWriter _writer = new(context.Rules, context.TimeProvider, new PostgresEventStorage(context), databaseSystem: "postgresql");
 
     private PostgresSql Sql => context.Sql;
 
