@@ -16,4 +16,20 @@ public static class WorkflowWorkerHealthCheckExtensions
             failureStatus,
             tags));
     }
+
+    /// <summary>
+    /// Adds a readiness check of one queue's backlog (<see cref="QueueBacklogHealthCheck"/>): it fails when the oldest
+    /// ready message of <paramref name="queueName"/> has waited longer than <paramref name="maxOldestReadyAge"/>.
+    /// </summary>
+    public static IHealthChecksBuilder AddWorldQueueBacklog(this IHealthChecksBuilder builder, string queueName, TimeSpan maxOldestReadyAge, string? name = null, HealthStatus? failureStatus = null, IEnumerable<string>? tags = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        global::World.IdValidation.RequireName(queueName, nameof(queueName));
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(maxOldestReadyAge, TimeSpan.Zero);
+        return builder.Add(new HealthCheckRegistration(
+            name ?? "world-queue-backlog-" + queueName,
+            provider => new QueueBacklogHealthCheck(provider.GetRequiredService<global::World.IWorld>(), queueName, maxOldestReadyAge),
+            failureStatus,
+            tags ?? ["ready"]));
+    }
 }
