@@ -7,7 +7,7 @@ using World.Benchmarks.Scenarios;
 // dotnet run -c Release --project bench/World.Benchmarks -- <scenario> [--backend inmemory|postgres] [--duration s]
 //     [--concurrency n] [--json out.json] [--connection cs] [--no-fsync]
 // Scenarios: events, submit, queue, streams, workflows, soak (long run: memory, connections, locks), outage (recovery
-// after database faults; starts its own server), schedules (fire lag of 10,000 schedules due at once); "micro" runs the BenchmarkDotNet hot-path suite (BenchmarkDotNet args follow).
+// after database faults; starts its own server), schedules (fire lag of 10,000 schedules due at once), telemetry (events and queue with no listener vs the full OpenTelemetry SDK); "micro" runs the BenchmarkDotNet hot-path suite (BenchmarkDotNet args follow).
 if (args.Length > 0 && args[0] == "micro")
 {
     BenchmarkRunner.Run<HotPathBenchmarks>(args: args[1..]);
@@ -22,7 +22,7 @@ try
 catch (Exception error) when (error is ArgumentException or FormatException)
 {
     Console.Error.WriteLine(error.Message);
-    Console.Error.WriteLine("usage: <events|submit|queue|streams|workflows|soak|outage|schedules|micro> [--backend inmemory|postgres] [--duration s] [--concurrency n] [--json out.json] [--connection cs] [--no-fsync]");
+    Console.Error.WriteLine("usage: <events|submit|queue|streams|workflows|soak|outage|schedules|telemetry|micro> [--backend inmemory|postgres] [--duration s] [--concurrency n] [--json out.json] [--connection cs] [--no-fsync]");
     return 2;
 }
 
@@ -63,11 +63,12 @@ var report = options.Scenario switch
     "soak" => await SoakScenario.RunAsync(backend, options),
     "outage" => await OutageScenario.RunAsync(backend, options),
     "schedules" => await SchedulesScenario.RunAsync(backend, options),
+    "telemetry" => await TelemetryScenario.RunAsync(backend, options),
     _ => null,
 };
 if (report is null)
 {
-    Console.Error.WriteLine($"Unknown scenario '{options.Scenario}'. Scenarios: events, submit, queue, streams, workflows, soak, outage, schedules, micro.");
+    Console.Error.WriteLine($"Unknown scenario '{options.Scenario}'. Scenarios: events, submit, queue, streams, workflows, soak, outage, schedules, telemetry, micro.");
     return 2;
 }
 

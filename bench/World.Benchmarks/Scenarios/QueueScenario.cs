@@ -62,7 +62,7 @@ internal static class QueueScenario
     /// while two processors claim for all their free handler slots at once and complete through the backend's
     /// settlement path; more handler slots mean larger claims and larger completion groups.
     /// </summary>
-    private static async Task<Measurement> LifecycleAsync(IWorld world, RunnerOptions options, int enqueueBatch, int handlersPerConsumer)
+    internal static async Task<Measurement> LifecycleAsync(IWorld world, RunnerOptions options, int enqueueBatch, int handlersPerConsumer)
     {
         var queue = $"__wkf_step_lifecycle_{enqueueBatch}";
         var producers = options.ConcurrencyOverride ?? 8;
