@@ -15,7 +15,7 @@ if (args.Length < 4)
     return 2;
 }
 
-await using var world = new PostgresWorld(new WorldPostgresOptions { ConnectionString = args[1], Schema = args[2], MigrateOnStart = false });
+await using var world = new PostgresWorld(new PostgresWorldOptions { ConnectionString = args[1], Schema = args[2], MigrateOnStart = false });
 switch (args[0])
 {
     case "queue" when args.Length == 5:

@@ -1,5 +1,6 @@
 using World.Runtime.Diagnostics;
 using World.Runtime.Execution;
+using World.Backends;
 
 namespace World.Runtime;
 
@@ -63,7 +64,7 @@ public sealed class WorkflowClient : IWorkflowClient
 
         var workflowName = WorkflowNames.Of<TWorkflow>();
         var handles = new List<WorkflowRunHandle<TOutput>>(inputs.Count);
-        foreach (var chunk in inputs.Chunk(Math.Min(Rules.EventRules.MaxRunBatch, Queue.QueueRules.MaxBatch)))
+        foreach (var chunk in inputs.Chunk(Math.Min(WorldLimits.MaxRunBatch, WorldLimits.MaxEnqueueBatch)))
         {
             var runs = Array.ConvertAll(chunk, input => new RunCreationRequest(new RunCreated(_engine.Options.DeploymentId, workflowName, Serializer.Serialize(input)) { Attributes = options?.Attributes }));
             var created = await World.Events.CreateRunsAsync(runs, new CreateEventOptions { ResolveData = ResolveData.None }, cancellationToken).ConfigureAwait(false);
