@@ -22,7 +22,7 @@ public sealed class FulfilOrderWorkflow(PaymentGateway gateway) : IWorkflow<Orde
             "charge-card",
             order,
             async (o, step) => (Id: await gateway.ChargeAsync(o, step.CancellationToken), step.Attempt),
-            new StepOptions { MaxAttempts = 3, Backoff = new World.Queue.RetryBackoff { Initial = TimeSpan.FromMilliseconds(500), Jitter = 0 } });
+            new StepOptions { MaxAttempts = 3, Backoff = new World.RetryBackoff { Initial = TimeSpan.FromMilliseconds(500), Jitter = 0 } });
         await context.WriteToStreamAsync(new Progress("charged", $"{charge.Id} on attempt {charge.Attempt}"));
 
         await using var approval = await context.CreateHookAsync<Approval>(new HookOptions { Metadata = order });

@@ -2,7 +2,7 @@ using World.InMemory.Queue;
 using World.InMemory.Schedules;
 using World.InMemory.Storage;
 using World.InMemory.Streams;
-using World.Rules;
+using World.Backends;
 
 namespace World.InMemory;
 

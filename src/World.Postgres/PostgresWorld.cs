@@ -14,7 +14,7 @@ namespace World.Postgres;
 /// </summary>
 /// <remarks>
 /// Thread-safe; create one per process and share it. <see cref="StartAsync"/> applies pending migrations unless
-/// <see cref="WorldPostgresOptions.MigrateOnStart"/> is off.
+/// <see cref="PostgresWorldOptions.MigrateOnStart"/> is off.
 /// </remarks>
 public sealed class PostgresWorld : IWorld
 {
@@ -23,31 +23,31 @@ public sealed class PostgresWorld : IWorld
     private readonly PostgresMigrator _migrator;
     private int _disposed;
 
-    /// <summary>Creates a World that builds and owns a data source from <see cref="WorldPostgresOptions.ConnectionString"/>.</summary>
+    /// <summary>Creates a World that builds and owns a data source from <see cref="PostgresWorldOptions.ConnectionString"/>.</summary>
     /// <param name="options">The options; validated here.</param>
     /// <param name="timeProvider">The clock; <see cref="TimeProvider.System"/> when null.</param>
     /// <param name="loggerFactory">Logging; none when null.</param>
-    public PostgresWorld(WorldPostgresOptions options, TimeProvider? timeProvider = null, ILoggerFactory? loggerFactory = null)
+    public PostgresWorld(PostgresWorldOptions options, TimeProvider? timeProvider = null, ILoggerFactory? loggerFactory = null)
         : this(BuildDataSource(options, loggerFactory), ownsDataSource: true, options, timeProvider, loggerFactory)
     {
     }
 
     /// <summary>
-    /// Creates a World on a data source the caller owns (and disposes); <see cref="WorldPostgresOptions.ConnectionString"/>
+    /// Creates a World on a data source the caller owns (and disposes); <see cref="PostgresWorldOptions.ConnectionString"/>
     /// and the pool sizes are ignored.
     /// </summary>
     /// <param name="dataSource">The data source; keep multiplexing off (the write path holds a transaction across round trips).</param>
     /// <param name="options">The options; validated here.</param>
     /// <param name="timeProvider">The clock; <see cref="TimeProvider.System"/> when null.</param>
     /// <param name="loggerFactory">Logging; none when null.</param>
-    public PostgresWorld(NpgsqlDataSource dataSource, WorldPostgresOptions options, TimeProvider? timeProvider = null, ILoggerFactory? loggerFactory = null)
+    public PostgresWorld(NpgsqlDataSource dataSource, PostgresWorldOptions options, TimeProvider? timeProvider = null, ILoggerFactory? loggerFactory = null)
         : this(dataSource ?? throw new ArgumentNullException(nameof(dataSource)), ownsDataSource: false, options, timeProvider, loggerFactory)
     {
     }
 
-    private PostgresWorld(NpgsqlDataSource dataSource, bool ownsDataSource, WorldPostgresOptions options, TimeProvider? timeProvider, ILoggerFactory? loggerFactory)
+    private PostgresWorld(NpgsqlDataSource dataSource, bool ownsDataSource, PostgresWorldOptions options, TimeProvider? timeProvider, ILoggerFactory? loggerFactory)
     {
-        WorldPostgresOptionsValidator.ThrowIfInvalid(options, requireConnectionString: false);
+        PostgresWorldOptionsValidator.ThrowIfInvalid(options, requireConnectionString: false);
         var logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger<PostgresWorld>();
         _ownedDataSource = ownsDataSource ? dataSource : null;
         _context = new PostgresContext(dataSource, options, timeProvider ?? TimeProvider.System, logger);
@@ -156,9 +156,9 @@ public sealed class PostgresWorld : IWorld
         }
     }
 
-    private static NpgsqlDataSource BuildDataSource(WorldPostgresOptions options, ILoggerFactory? loggerFactory)
+    private static NpgsqlDataSource BuildDataSource(PostgresWorldOptions options, ILoggerFactory? loggerFactory)
     {
-        WorldPostgresOptionsValidator.ThrowIfInvalid(options, requireConnectionString: true);
+        PostgresWorldOptionsValidator.ThrowIfInvalid(options, requireConnectionString: true);
         var builder = new NpgsqlDataSourceBuilder(options.ConnectionString);
         if (options.MaxPoolSize is { } max)
         {

@@ -1,3 +1,5 @@
+using World.Backends;
+
 namespace World.Naive.Tests;
 
 /// <summary>Keyset pages by sorting everything on every call: correct, obvious and slow.</summary>

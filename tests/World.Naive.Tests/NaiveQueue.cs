@@ -1,5 +1,5 @@
 using World.Queue;
-using World.Rules;
+using World.Backends;
 
 namespace World.Naive.Tests;
 

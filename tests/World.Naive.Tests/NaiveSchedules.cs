@@ -1,4 +1,4 @@
-using World.Rules;
+using World.Backends;
 
 namespace World.Naive.Tests;
 

@@ -1,5 +1,5 @@
 using System.Runtime.CompilerServices;
-using World.Streams;
+using World.Backends;
 
 namespace World.Naive.Tests;
 

@@ -1,11 +1,11 @@
-using World.Rules;
+using World.Backends;
 
 namespace World.Naive.Tests;
 
 /// <summary>
 /// A deliberately naive third World: plain dictionaries under one lock, written with only the backend SPI (the shared
-/// <see cref="EventWriter"/>, <see cref="ReadRules"/>, <see cref="World.Queue.QueueRules"/> and
-/// <see cref="World.Streams.StreamRules"/>). If it passes the whole kit, the SPI is sufficient for a new backend.
+/// <see cref="EventWriter"/>, <see cref="ReadRules"/>, <see cref="World.Backends.QueueRules"/> and
+/// <see cref="World.Backends.StreamRules"/>). If it passes the whole kit, the SPI is sufficient for a new backend.
 /// </summary>
 public sealed class NaiveWorld : IWorld
 {

@@ -17,7 +17,7 @@ if (args.Length < 4)
     return 2;
 }
 
-await using var world = new PostgresWorld(new WorldPostgresOptions { ConnectionString = args[1], Schema = args[2], MigrateOnStart = false });
+await using var world = new PostgresWorld(new PostgresWorldOptions { ConnectionString = args[1], Schema = args[2], MigrateOnStart = false });
 switch (args[0])
 {
     case "queue" when args.Length == 5:
@@ -54,7 +54,7 @@ switch (args[0])
 
     case "schedule" when args.Length == 4:
     {
-        var firer = new World.Schedules.ScheduleFirer(world, new World.Schedules.ScheduleFirerOptions
+        var firer = new World.Backends.ScheduleFirer(world, new World.Backends.ScheduleFirerOptions
         {
             DeploymentId = "crash-host",
             Owner = "crash-host",

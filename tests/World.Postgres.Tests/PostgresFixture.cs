@@ -37,9 +37,9 @@ public sealed class PostgresFixture : IAsyncLifetime
     }
 
     /// <summary>A World on a fresh schema (migrated by <see cref="IWorld.StartAsync"/>) that reads time from <paramref name="timeProvider"/>.</summary>
-    public PostgresWorld CreateWorld(TimeProvider timeProvider, Action<WorldPostgresOptions>? configure = null)
+    public PostgresWorld CreateWorld(TimeProvider timeProvider, Action<PostgresWorldOptions>? configure = null)
     {
-        var options = new WorldPostgresOptions { Schema = NewSchema() };
+        var options = new PostgresWorldOptions { Schema = NewSchema() };
         configure?.Invoke(options);
         return new PostgresWorld(DataSource, options, timeProvider);
     }

@@ -84,7 +84,7 @@ internal sealed class Backend : IAsyncDisposable
         var raw = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(builder.ConnectionString) { ApplicationName = RawApplicationName }.ConnectionString);
         var worldConnectionString = new NpgsqlConnectionStringBuilder(builder.ConnectionString) { ApplicationName = WorldApplicationName }.ConnectionString;
         var schema = "bench_" + Guid.NewGuid().ToString("N")[..8];
-        var world = new PostgresWorld(new WorldPostgresOptions { ConnectionString = worldConnectionString, Schema = schema });
+        var world = new PostgresWorld(new PostgresWorldOptions { ConnectionString = worldConnectionString, Schema = schema });
         await world.StartAsync().ConfigureAwait(false);
 
         var serverSettings = new Dictionary<string, string>();

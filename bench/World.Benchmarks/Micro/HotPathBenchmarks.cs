@@ -1,7 +1,7 @@
 using System.Text.Json;
 using BenchmarkDotNet.Attributes;
 using World.InMemory;
-using World.Rules;
+using World.Backends;
 using World.Serialization;
 
 namespace World.Benchmarks.Micro;

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using Npgsql;
 using World.Benchmarks.Load;
-using World.Schedules;
+using World.Backends;
 
 namespace World.Benchmarks.Scenarios;
 

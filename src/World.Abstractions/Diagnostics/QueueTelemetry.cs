@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using System.Reflection;
 using World.Queue;
+using World.Backends;
 
 namespace World.Diagnostics;
 

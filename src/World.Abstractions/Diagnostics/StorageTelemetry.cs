@@ -6,7 +6,7 @@ namespace World.Diagnostics;
 /// <summary>
 /// The telemetry of the shared write path (<see cref="WorldTelemetry.StorageSourceName"/>): one <c>events.create</c>
 /// span per append with the OpenTelemetry database attributes, its latency by event type and outcome, and the writes
-/// that lost a race and decided again. Recorded by <see cref="Rules.EventWriter"/>, so every backend reports the same.
+/// that lost a race and decided again. Recorded by <see cref="Backends.EventWriter"/>, so every backend reports the same.
 /// </summary>
 internal static class StorageTelemetry
 {

@@ -1,4 +1,5 @@
 using System.Text;
+using World.Backends;
 
 namespace World;
 

@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using NUlid;
+using World.Backends;
 
 namespace World;
 

@@ -1,3 +1,5 @@
+using World.Backends;
+
 namespace World;
 
 /// <summary>
@@ -24,8 +26,8 @@ public interface IWorldQueue
     /// idempotency key returns the first message's id), and messages of equal priority and availability are
     /// delivered in list order. Returns one result per request, in order.
     /// </summary>
-    /// <exception cref="WorldValidationException">A request is invalid or the batch exceeds <see cref="Queue.QueueRules.MaxBatch"/> messages; nothing was enqueued.</exception>
-    /// <exception cref="PayloadTooLargeException">A payload exceeds <see cref="Queue.QueueRules.MaxPayloadBytes"/>; nothing was enqueued.</exception>
+    /// <exception cref="WorldValidationException">A request is invalid or the batch exceeds <see cref="WorldLimits.MaxEnqueueBatch"/> messages; nothing was enqueued.</exception>
+    /// <exception cref="PayloadTooLargeException">A payload exceeds <see cref="WorldLimits.MaxMessagePayloadBytes"/>; nothing was enqueued.</exception>
     Task<IReadOnlyList<EnqueueResult>> EnqueueBatchAsync(string queueName, IReadOnlyList<EnqueueRequest> messages, CancellationToken cancellationToken = default);
 
     /// <summary>
@@ -83,7 +85,7 @@ public interface IWorldQueue
     /// named queues in that order, or every queue that has messages, dead letters or consumers when
     /// <paramref name="queueNames"/> is null.
     /// </summary>
-    /// <exception cref="WorldValidationException">A queue name is invalid, or more than <see cref="Queue.DispatchRules.MaxQueuesPerRequest"/> are named.</exception>
+    /// <exception cref="WorldValidationException">A queue name is invalid, or more than <see cref="World.Backends.DispatchRules.MaxQueuesPerRequest"/> are named.</exception>
     Task<IReadOnlyList<QueueStats>> GetStatsAsync(IReadOnlyCollection<string>? queueNames = null, CancellationToken cancellationToken = default);
 
     /// <summary>Explains why one message is, or is not, running now (<see cref="DispatchReason"/>).</summary>
@@ -94,7 +96,7 @@ public interface IWorldQueue
     /// Records that a consumer listens on queues, with its capacity and load, until the report's time to live passes
     /// (consumers renew it while they run). Replaces the consumer's previous report.
     /// </summary>
-    /// <exception cref="WorldValidationException">The report is invalid, or the World already knows <see cref="Queue.DispatchRules.MaxConsumers"/> other live consumers.</exception>
+    /// <exception cref="WorldValidationException">The report is invalid, or the World already knows <see cref="World.Backends.DispatchRules.MaxConsumers"/> other live consumers.</exception>
     Task ReportConsumerAsync(ConsumerReport report, CancellationToken cancellationToken = default);
 
     /// <summary>Forgets a consumer at once (it stopped cleanly). Nothing happens when it is unknown.</summary>

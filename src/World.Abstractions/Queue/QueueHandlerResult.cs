@@ -1,3 +1,5 @@
+using World.Backends;
+
 namespace World.Queue;
 
 /// <summary>What a handler decided about a message it processed without throwing.</summary>

@@ -5,6 +5,7 @@ using Polly;
 using Polly.CircuitBreaker;
 using Polly.Retry;
 using World.Diagnostics;
+using World.Backends;
 
 namespace World.Queue;
 
@@ -52,9 +53,9 @@ public sealed partial class QueueProcessor
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(handler);
         QueueRules.ValidateClaim(new ClaimRequest(options.Queues, Math.Max(1, options.Concurrency), options.LeaseDuration, options.Owner));
-        if (options.Concurrency is < 1 or > QueueRules.MaxClaim)
+        if (options.Concurrency is < 1 or > WorldLimits.MaxClaim)
         {
-            throw new WorldValidationException($"Concurrency must be between 1 and {QueueRules.MaxClaim}.", nameof(options.Concurrency));
+            throw new WorldValidationException($"Concurrency must be between 1 and {WorldLimits.MaxClaim}.", nameof(options.Concurrency));
         }
 
         QueueRules.RequirePositive(options.HeartbeatInterval, nameof(options.HeartbeatInterval));

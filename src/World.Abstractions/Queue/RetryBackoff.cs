@@ -1,4 +1,4 @@
-namespace World.Queue;
+namespace World;
 
 /// <summary>Exponential backoff with jitter and a cap: the delay before delivery n+1 after n failures.</summary>
 public sealed record RetryBackoff

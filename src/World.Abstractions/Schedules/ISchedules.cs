@@ -2,12 +2,12 @@ namespace World;
 
 /// <summary>
 /// The schedules of a World: definitions with their runtime state, and the fires that turn ticks into runs. The World
-/// stores and applies; every decision (next tick, catch-up, overlap, jitter) is made by <see cref="Rules.ScheduleRules"/>.
+/// stores and applies; every decision (next tick, catch-up, overlap, jitter) is made by <see cref="Backends.ScheduleRules"/>.
 /// </summary>
 /// <remarks>
 /// Firing is exactly-once by a unique key, not by a lock: each tick becomes one <see cref="ScheduleFire"/> keyed by
 /// (schedule id, nominal time) with a run id chosen when the fire is decided, and the run is created with that id.
-/// Any number of schedulers may call <see cref="ClaimFiresAsync"/> concurrently; <see cref="Schedules.ScheduleFirer"/> drives it.
+/// Any number of schedulers may call <see cref="ClaimFiresAsync"/> concurrently; <see cref="Backends.ScheduleFirer"/> drives it.
 /// </remarks>
 public interface ISchedules
 {
@@ -46,13 +46,13 @@ public interface ISchedules
 
     /// <summary>
     /// Adds a fire for every tick in the range that has none, due one <see cref="ScheduleBackfillRequest.Stagger"/>
-    /// apart from now. At most <see cref="Rules.ScheduleRules.MaxBackfillTicks"/> ticks.
+    /// apart from now. At most <see cref="Backends.ScheduleRules.MaxBackfillTicks"/> ticks.
     /// </summary>
     /// <exception cref="ScheduleNotFoundException">No such schedule.</exception>
     /// <exception cref="WorldValidationException">The range is reversed, in the future or holds too many ticks.</exception>
     Task<ScheduleBackfillResult> BackfillAsync(string scheduleId, ScheduleBackfillRequest request, CancellationToken cancellationToken = default);
 
-    /// <summary>The next <paramref name="count"/> nominal tick times (1 to <see cref="Rules.ScheduleRules.MaxPreview"/>) from the schedule's next tick or now.</summary>
+    /// <summary>The next <paramref name="count"/> nominal tick times (1 to <see cref="Backends.ScheduleRules.MaxPreview"/>) from the schedule's next tick or now.</summary>
     /// <exception cref="ScheduleNotFoundException">No such schedule.</exception>
     Task<IReadOnlyList<DateTimeOffset>> PreviewAsync(string scheduleId, int count, CancellationToken cancellationToken = default);
 
@@ -61,7 +61,7 @@ public interface ISchedules
 
     /// <summary>
     /// One scheduler pass, atomic per schedule: advances every due enabled schedule (deciding its fires with
-    /// <see cref="Rules.ScheduleRules.Plan"/> and storing them under their unique keys), repairs enabled schedules
+    /// <see cref="Backends.ScheduleRules.Plan"/> and storing them under their unique keys), repairs enabled schedules
     /// without a next tick, then leases pending fires that are due (including fires whose lease lapsed because their
     /// scheduler died) to the caller.
     /// </summary>

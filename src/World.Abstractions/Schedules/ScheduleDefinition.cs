@@ -34,7 +34,7 @@ public sealed record ScheduleDefinition
     /// <summary>What happens with ticks missed during downtime.</summary>
     public ScheduleCatchUp CatchUp { get; init; } = ScheduleCatchUp.RunOnce;
 
-    /// <summary>For <see cref="ScheduleCatchUp.RunAll"/>: the most missed ticks fired after one outage (1 to <see cref="Rules.ScheduleRules.MaxCatchUpBound"/>).</summary>
+    /// <summary>For <see cref="ScheduleCatchUp.RunAll"/>: the most missed ticks fired after one outage (1 to <see cref="Backends.ScheduleRules.MaxCatchUpBound"/>).</summary>
     public int CatchUpBound { get; init; } = 10;
 
     /// <summary>The largest delay added to each tick; the delay is deterministic per (schedule, tick). Zero for none.</summary>

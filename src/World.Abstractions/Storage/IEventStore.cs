@@ -1,3 +1,5 @@
+using World.Backends;
+
 namespace World;
 
 /// <summary>The event log: the only write path of a World, and reads of the log.</summary>
@@ -19,7 +21,7 @@ public interface IEventStore
     /// together, in one transaction where the backend has them. A run whose requested id is taken is reported in its
     /// result, not thrown, and does not stop the others. Returns one result per request, in order.
     /// </summary>
-    /// <param name="runs">At most <see cref="Rules.EventRules.MaxRunBatch"/> runs.</param>
+    /// <param name="runs">At most <see cref="WorldLimits.MaxRunBatch"/> runs.</param>
     /// <param name="options">Result shaping, applied to every result.</param>
     /// <param name="cancellationToken">Cancels the call; a cancelled call either committed entirely or not at all.</param>
     /// <exception cref="WorldException">A request is invalid or the list too long; nothing was written.</exception>

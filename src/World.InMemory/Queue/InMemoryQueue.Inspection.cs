@@ -1,4 +1,5 @@
 using World.Queue;
+using World.Backends;
 
 namespace World.InMemory.Queue;
 

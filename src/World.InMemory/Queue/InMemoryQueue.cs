@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using World.InMemory.Storage;
 using World.Queue;
-using World.Rules;
+using World.Backends;
 
 namespace World.InMemory.Queue;
 

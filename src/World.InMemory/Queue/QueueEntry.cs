@@ -1,9 +1,11 @@
+using World.Backends;
+
 namespace World.InMemory.Queue;
 
 /// <summary>A live message of the in-memory queue. Mutated only under the queue's lock, and only while it is in no sorted set.</summary>
-internal sealed class QueueEntry(World.Queue.PreparedMessage message)
+internal sealed class QueueEntry(World.Backends.PreparedMessage message)
 {
-    public World.Queue.PreparedMessage Message { get; } = message;
+    public World.Backends.PreparedMessage Message { get; } = message;
 
     public string MessageId => Message.MessageId;
 

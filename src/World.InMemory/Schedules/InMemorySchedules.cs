@@ -1,5 +1,5 @@
 using World.InMemory.Storage;
-using World.Rules;
+using World.Backends;
 
 namespace World.InMemory.Schedules;
 

@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using System.Collections.Immutable;
-using World.Rules;
+using World.Backends;
 
 namespace World.InMemory.Storage;
 

@@ -1,3 +1,5 @@
+using World.Backends;
+
 namespace World.InMemory.Storage;
 
 /// <summary>Hook reads. Index hits are confirmed under the owning run's lock, so a hook is visible exactly when its creation has committed.</summary>
@@ -9,7 +11,7 @@ internal sealed class InMemoryHookStore(InMemoryState state) : IHookStore
         state.ThrowIfDisposed();
         var mode = ReadRules.ValidateGetHook(hookId, options);
         var entry = state.Hooks.FindById(hookId).FirstOrDefault(IsLive) ?? throw new HookNotFoundException(hookId);
-        return Task.FromResult(Rules.DataResolution.Apply(entry.Hook, mode));
+        return Task.FromResult(World.Backends.DataResolution.Apply(entry.Hook, mode));
     }
 
     public Task<Hook> GetByTokenAsync(string token, ReadOptions? options = null, CancellationToken cancellationToken = default)
@@ -23,7 +25,7 @@ internal sealed class InMemoryHookStore(InMemoryState state) : IHookStore
             throw new HookNotFoundException(token, byToken: true);
         }
 
-        return Task.FromResult(Rules.DataResolution.Apply(entry.Hook, mode));
+        return Task.FromResult(World.Backends.DataResolution.Apply(entry.Hook, mode));
     }
 
     public Task<Page<Hook>> ListAsync(HookQuery? query = null, CancellationToken cancellationToken = default)
@@ -59,7 +61,7 @@ internal sealed class InMemoryHookStore(InMemoryState state) : IHookStore
             page,
             CursorListing.Hooks,
             query.RunId ?? PageCursor.Unscoped,
-            entry => Rules.DataResolution.Apply(entry.Hook, query.ResolveData)));
+            entry => World.Backends.DataResolution.Apply(entry.Hook, query.ResolveData)));
     }
 
     private bool IsLive(HookEntry entry)

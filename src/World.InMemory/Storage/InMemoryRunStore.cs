@@ -1,3 +1,5 @@
+using World.Backends;
+
 namespace World.InMemory.Storage;
 
 /// <summary>Run reads. Runs are immutable records swapped atomically, so reads take no lock.</summary>
@@ -8,7 +10,7 @@ internal sealed class InMemoryRunStore(InMemoryState state) : IRunStore
         cancellationToken.ThrowIfCancellationRequested();
         state.ThrowIfDisposed();
         var mode = ReadRules.ValidateGetRun(runId, options);
-        return Task.FromResult(Rules.DataResolution.Apply(state.RequireRun(runId).Run, mode));
+        return Task.FromResult(World.Backends.DataResolution.Apply(state.RequireRun(runId).Run, mode));
     }
 
     public Task<IReadOnlyList<WorkflowRun?>> GetManyAsync(IReadOnlyList<string> runIds, ReadOptions? options = null, CancellationToken cancellationToken = default)
@@ -20,7 +22,7 @@ internal sealed class InMemoryRunStore(InMemoryState state) : IRunStore
         for (var i = 0; i < runIds.Count; i++)
         {
             var run = state.FindRun(runIds[i]);
-            runs[i] = run is null ? null : Rules.DataResolution.Apply(run.Run, mode);
+            runs[i] = run is null ? null : World.Backends.DataResolution.Apply(run.Run, mode);
         }
 
         return Task.FromResult<IReadOnlyList<WorkflowRun?>>(runs);
@@ -39,7 +41,7 @@ internal sealed class InMemoryRunStore(InMemoryState state) : IRunStore
 
         var statuses = query.Statuses?.ToHashSet();
         var ids = state.RunIdsAfter(page.After, page.Order, Matches, page.Limit + 1);
-        var runs = ids.Take(page.Limit).Select(id => Rules.DataResolution.Apply(state.FindRun(id)!.Run, query.ResolveData)).ToList();
+        var runs = ids.Take(page.Limit).Select(id => World.Backends.DataResolution.Apply(state.FindRun(id)!.Run, query.ResolveData)).ToList();
         return Task.FromResult(new Page<WorkflowRun>(runs, runs.Count == 0 ? null : PageCursor.Encode(CursorListing.Runs, PageCursor.Unscoped, runs[^1].RunId), ids.Count > page.Limit));
 
         bool Matches(string runId)
@@ -64,6 +66,6 @@ internal sealed class InMemoryRunStore(InMemoryState state) : IRunStore
             cancellationToken.ThrowIfCancellationRequested();
         }
 
-        return Rules.DataResolution.Apply(run.Run, mode);
+        return World.Backends.DataResolution.Apply(run.Run, mode);
     }
 }

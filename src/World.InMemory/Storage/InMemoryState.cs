@@ -1,5 +1,5 @@
 using System.Collections.Concurrent;
-using World.Rules;
+using World.Backends;
 
 namespace World.InMemory.Storage;
 

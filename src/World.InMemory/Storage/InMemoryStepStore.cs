@@ -1,3 +1,5 @@
+using World.Backends;
+
 namespace World.InMemory.Storage;
 
 /// <summary>Step reads, under the owning run's lock.</summary>
@@ -12,7 +14,7 @@ internal sealed class InMemoryStepStore(InMemoryState state) : IStepStore
         lock (run.Gate)
         {
             var step = run.FindStep(stepId) ?? throw new EntityNotFoundException(EntityKind.Step, stepId);
-            return Task.FromResult(Rules.DataResolution.Apply(step, mode));
+            return Task.FromResult(World.Backends.DataResolution.Apply(step, mode));
         }
     }
 
@@ -35,7 +37,7 @@ internal sealed class InMemoryStepStore(InMemoryState state) : IStepStore
                 page,
                 CursorListing.Steps,
                 runId,
-                entry => Rules.DataResolution.Apply(entry.Step, query.ResolveData)));
+                entry => World.Backends.DataResolution.Apply(entry.Step, query.ResolveData)));
         }
     }
 }

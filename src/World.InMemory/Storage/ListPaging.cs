@@ -1,3 +1,5 @@
+using World.Backends;
+
 namespace World.InMemory.Storage;
 
 /// <summary>Keyset pagination over a list already sorted ascending by a unique key.</summary>

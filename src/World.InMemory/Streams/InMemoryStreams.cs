@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using World.InMemory.Storage;
-using World.Streams;
+using World.Backends;
 
 namespace World.InMemory.Streams;
 

@@ -11,16 +11,16 @@ public static class PostgresWorldBuilderExtensions
 {
     /// <summary>
     /// Uses one <see cref="PostgresWorld"/> for the application. Options bind like any options (configure them here or
-    /// with <c>services.Configure&lt;WorldPostgresOptions&gt;</c>) and are validated when the host starts.
+    /// with <c>services.Configure&lt;PostgresWorldOptions&gt;</c>) and are validated when the host starts.
     /// </summary>
-    public static IWorldBuilder UsePostgres(this IWorldBuilder builder, Action<WorldPostgresOptions> configure)
+    public static IWorldBuilder UsePostgres(this IWorldBuilder builder, Action<PostgresWorldOptions> configure)
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(configure);
-        builder.Services.AddOptions<WorldPostgresOptions>().Configure(configure).ValidateOnStart();
-        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<WorldPostgresOptions>, WorldPostgresOptionsValidator>());
+        builder.Services.AddOptions<PostgresWorldOptions>().Configure(configure).ValidateOnStart();
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<PostgresWorldOptions>, PostgresWorldOptionsValidator>());
         return builder.UseWorld(static provider => new PostgresWorld(
-            provider.GetRequiredService<IOptions<WorldPostgresOptions>>().Value,
+            provider.GetRequiredService<IOptions<PostgresWorldOptions>>().Value,
             provider.GetService<TimeProvider>(),
             provider.GetService<ILoggerFactory>()));
     }

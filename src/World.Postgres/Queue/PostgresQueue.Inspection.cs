@@ -2,6 +2,7 @@ using Npgsql;
 using World.Postgres.Queue;
 using World.Postgres.Storage;
 using World.Queue;
+using World.Backends;
 
 namespace World.Postgres;
 

@@ -5,7 +5,7 @@ using Npgsql;
 using World.Postgres.Queue;
 using World.Postgres.Storage;
 using World.Queue;
-using World.Rules;
+using World.Backends;
 
 namespace World.Postgres;
 
@@ -15,7 +15,8 @@ namespace World.Postgres;
 /// idempotency key held by a unique index among live messages, and NOTIFY as a wake-up hint for idle consumers.
 /// Times come from the World's <see cref="TimeProvider"/>, not the server clock, like every other timestamp.
 /// </summary>
-public sealed partial class PostgresQueue : IWorldQueue, IAsyncDisposable
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001:Types that own disposable fields should be disposable", Justification = "Only the owning PostgresWorld disposes its queue (internal DisposeAsync); disposal is not part of the public API.")]
+public sealed partial class PostgresQueue : IWorldQueue
 {
     private readonly PostgresContext _context;
     private readonly QueueSql _sql;
@@ -305,8 +306,8 @@ public sealed partial class PostgresQueue : IWorldQueue, IAsyncDisposable
             cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Stops the completion flusher after the pending completions are written.</summary>
-    public ValueTask DisposeAsync() => _completions.DisposeAsync();
+    /// <summary>Stops the completion flusher after the pending completions are written; only the World disposes its queue.</summary>
+    internal ValueTask DisposeAsync() => _completions.DisposeAsync();
 
     /// <summary>Whether an available-now message was added or pulled forward, so consumers elsewhere should hear of it.</summary>
     private static bool AddsWork(IReadOnlyList<PreparedMessage> prepared, EnqueueResult[] results)

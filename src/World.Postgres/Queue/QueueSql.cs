@@ -1,3 +1,5 @@
+using World.Backends;
+
 namespace World.Postgres.Queue;
 
 /// <summary>The queue's statements for one schema; values always travel as positional parameters.</summary>

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Npgsql;
 using World.Postgres.Storage;
-using World.Rules;
+using World.Backends;
 
 namespace World.Postgres.Schedules;
 

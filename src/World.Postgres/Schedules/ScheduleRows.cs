@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
 using Npgsql;
 using NpgsqlTypes;
@@ -6,6 +7,8 @@ using World.Serialization;
 namespace World.Postgres.Schedules;
 
 /// <summary>Column lists and row mapping of the schedule tables.</summary>
+[UnconditionalSuppressMessage("Trimming", "IL2026", Justification = "Contract records only, through WorldJson.Options; see WorldJson.")]
+[UnconditionalSuppressMessage("AOT", "IL3050", Justification = "Contract records only, through WorldJson.Options; see WorldJson.")]
 internal static class ScheduleRows
 {
     public const string Columns =

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -8,6 +9,9 @@ using World.Serialization;
 namespace World.Postgres.Storage;
 
 /// <summary>How values are written to and read from columns: typed positional parameters and null-preserving reads.</summary>
+// JSON of the contract's own records through WorldJson.Options; the same known trimming gap as WorldJson (see there).
+[UnconditionalSuppressMessage("Trimming", "IL2026", Justification = "Contract records only, through WorldJson.Options; see WorldJson.")]
+[UnconditionalSuppressMessage("AOT", "IL3050", Justification = "Contract records only, through WorldJson.Options; see WorldJson.")]
 internal static class DbValues
 {
     public static NpgsqlParameter Text(string? value) => new() { NpgsqlDbType = NpgsqlDbType.Text, Value = (object?)value ?? DBNull.Value };

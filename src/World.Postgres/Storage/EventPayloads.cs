@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
 using World.Serialization;
 
@@ -8,6 +9,9 @@ namespace World.Postgres.Storage;
 /// <c>events.payload</c>: raw bytes, or JSON for errors), so that reads with <see cref="ResolveData.None"/> never
 /// fetch payload bytes and payloads never pay a base64 detour through JSON.
 /// </summary>
+// JSON of the contract's own records through WorldJson.Options; the same known trimming gap as WorldJson (see there).
+[UnconditionalSuppressMessage("Trimming", "IL2026", Justification = "Contract records only, through WorldJson.Options; see WorldJson.")]
+[UnconditionalSuppressMessage("AOT", "IL3050", Justification = "Contract records only, through WorldJson.Options; see WorldJson.")]
 internal static class EventPayloads
 {
     public static byte[] SerializeData(EventData data) => JsonSerializer.SerializeToUtf8Bytes(data.WithoutPayload(), WorldJson.Options);

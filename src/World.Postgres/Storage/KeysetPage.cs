@@ -1,5 +1,6 @@
 using System.Globalization;
 using Npgsql;
+using World.Backends;
 
 namespace World.Postgres.Storage;
 

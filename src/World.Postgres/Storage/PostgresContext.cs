@@ -1,13 +1,13 @@
 using Microsoft.Extensions.Logging;
 using Npgsql;
-using World.Rules;
+using World.Backends;
 
 namespace World.Postgres.Storage;
 
 /// <summary>What the stores of one <see cref="PostgresWorld"/> share.</summary>
 internal sealed class PostgresContext(
     NpgsqlDataSource dataSource,
-    WorldPostgresOptions options,
+    PostgresWorldOptions options,
     TimeProvider timeProvider,
     ILogger logger)
 {
@@ -19,7 +19,7 @@ internal sealed class PostgresContext(
 
     public EventRules Rules { get; } = new(options.Rules);
 
-    public WorldPostgresOptions Options { get; } = options;
+    public PostgresWorldOptions Options { get; } = options;
 
     public TimeProvider TimeProvider { get; } = timeProvider;
 

@@ -1,7 +1,7 @@
 using System.Data;
 using Microsoft.Extensions.Logging;
 using Npgsql;
-using World.Rules;
+using World.Backends;
 
 namespace World.Postgres.Storage;
 

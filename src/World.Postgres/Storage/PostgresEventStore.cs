@@ -1,5 +1,5 @@
 using Npgsql;
-using World.Rules;
+using World.Backends;
 
 namespace World.Postgres.Storage;
 

@@ -1,3 +1,5 @@
+using World.Backends;
+
 namespace World.Postgres.Storage;
 
 /// <summary>Hook reads. The hooks table holds live hooks only, so every row found is a live hook.</summary>

@@ -1,3 +1,5 @@
+using World.Backends;
+
 namespace World.Postgres.Storage;
 
 /// <summary>Step reads.</summary>

@@ -4,8 +4,7 @@ using System.Text;
 using Npgsql;
 using NpgsqlTypes;
 using World.Postgres.Storage;
-using World.Rules;
-using World.Streams;
+using World.Backends;
 
 namespace World.Postgres.Streams;
 

@@ -1,6 +1,7 @@
 using World.Diagnostics;
 using World.Runtime.Diagnostics;
 using World.Runtime.Execution;
+using World.Backends;
 
 namespace World.Runtime;
 
@@ -64,7 +65,7 @@ public sealed class WorkflowClient : IWorkflowClient
 
         var workflowName = WorkflowNames.Of<TWorkflow>();
         var handles = new List<WorkflowRunHandle<TOutput>>(inputs.Count);
-        foreach (var chunk in inputs.Chunk(Math.Min(Rules.EventRules.MaxRunBatch, Queue.QueueRules.MaxBatch)))
+        foreach (var chunk in inputs.Chunk(Math.Min(WorldLimits.MaxRunBatch, WorldLimits.MaxEnqueueBatch)))
         {
             var runs = Array.ConvertAll(chunk, input => new RunCreationRequest(NewRun(workflowName, Serializer.Serialize(input), options?.Attributes)));
             var created = await World.Events.CreateRunsAsync(runs, new CreateEventOptions { ResolveData = ResolveData.None }, cancellationToken).ConfigureAwait(false);
@@ -139,7 +140,7 @@ public sealed class WorkflowClient : IWorkflowClient
             return new RunCreated(_engine.Options.DeploymentId, workflowName, input) { Attributes = attributes };
         }
 
-        Rules.AttributeRules.ValidateInitial(attributes, allowReserved: false);
+        global::World.Backends.AttributeRules.ValidateInitial(attributes, allowReserved: false);
         return new RunCreated(_engine.Options.DeploymentId, workflowName, input) { Attributes = traced, AllowReservedAttributes = true };
     }
 }

@@ -18,7 +18,7 @@ public static class RunErrorCodes
     /// <summary>The run's invocations failed (threw, deadlocked, or their worker died) <see cref="WorkflowRuntimeOptions.MaxDeliveries"/> times.</summary>
     public const string MaxDeliveriesExceeded = "MAX_DELIVERIES_EXCEEDED";
 
-    /// <summary>A step threw <see cref="FatalException"/> (step error code).</summary>
+    /// <summary>A step threw <see cref="NonRetryableStepException"/> (step error code).</summary>
     public const string Fatal = "FATAL";
 
     /// <summary>A step spent its attempts after a crash left it running (step error code).</summary>

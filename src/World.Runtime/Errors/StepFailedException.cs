@@ -1,18 +1,17 @@
 namespace World.Runtime;
 
 /// <summary>A step spent its attempts; the workflow may catch this to compensate.</summary>
-public sealed class StepFailedException : Exception
+public sealed class StepFailedException : WorkflowException
 {
     internal StepFailedException(string stepName, StructuredError error)
-        : base($"Step '{stepName}' failed: {error.Message}")
+        : base($"Step '{stepName}' failed: {error.Message}", error: error)
     {
         StepName = stepName;
-        Error = error;
     }
 
     /// <summary>The step.</summary>
     public string StepName { get; }
 
     /// <summary>The last attempt's error as recorded (message, stack, code).</summary>
-    public StructuredError Error { get; }
+    public new StructuredError Error => base.Error!;
 }

@@ -1,7 +1,7 @@
 namespace World.Runtime;
 
 /// <summary>The run was cancelled; thrown by <see cref="WorkflowRunHandle{TOutput}.GetResultAsync"/>.</summary>
-public sealed class WorkflowCancelledException : Exception
+public sealed class WorkflowCancelledException : WorkflowException
 {
     internal WorkflowCancelledException(string runId)
         : base($"Run '{runId}' was cancelled.")

@@ -5,7 +5,7 @@ namespace World.Runtime;
 /// (<c>Task.Wait</c>, <c>.Result</c>, <c>Thread.Sleep</c>, a lock) instead of awaiting the context's operations. The
 /// invocation is abandoned and counts as a failed delivery.
 /// </summary>
-public sealed class WorkflowDeadlockException : Exception
+public sealed class WorkflowDeadlockException : WorkflowException
 {
     /// <summary>Creates the exception.</summary>
     public WorkflowDeadlockException(string runId, TimeSpan timeout)

@@ -6,6 +6,7 @@ using Polly.Retry;
 using World.Diagnostics;
 using World.Queue;
 using World.Runtime.Diagnostics;
+using World.Backends;
 
 namespace World.Runtime.Execution;
 
@@ -100,7 +101,7 @@ internal sealed partial class WorkflowEngine
     // run whose deliveries are spent fails visibly instead of its message vanishing into the dead-letter store.
     // The caller's trace context rides in the headers, so the invocation continues the caller's trace.
     private static EnqueueOptions InvocationOptions(string runId, bool wake) =>
-        new() { IdempotencyKey = runId, Coalesce = wake, MaxAttempts = QueueRules.MaxAttemptsLimit, Headers = WorldTraceContext.Inject(System.Diagnostics.Activity.Current) };
+        new() { IdempotencyKey = runId, Coalesce = wake, MaxAttempts = WorldLimits.MaxMessageAttempts, Headers = WorldTraceContext.Inject(System.Diagnostics.Activity.Current) };
 
     public async ValueTask<QueueHandlerResult> HandleAsync(QueueMessage message, CancellationToken cancellationToken)
     {

@@ -114,7 +114,7 @@ internal sealed partial class WorkflowExecution
             activity?.SetTag(Diagnostics.RuntimeTelemetry.OutcomeTag, "cancelled");
             throw;
         }
-        catch (FatalException fatal)
+        catch (NonRetryableStepException fatal)
         {
             outcome = new StepFailed(ErrorOf(fatal, RunErrorCodes.Fatal)) { StepName = step.Name };
         }
@@ -129,7 +129,7 @@ internal sealed partial class WorkflowExecution
             }
             else
             {
-                var delay = exception is RetryableException { RetryAfter: { } retryAfter } ? retryAfter : step.Options.Backoff.DelayFor(attempt);
+                var delay = exception is RetryStepException { RetryAfter: { } retryAfter } ? retryAfter : step.Options.Backoff.DelayFor(attempt);
                 outcome = new StepRetrying(error, _engine.Time.GetUtcNow() + delay) { StepName = step.Name };
             }
         }

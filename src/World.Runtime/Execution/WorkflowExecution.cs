@@ -1,3 +1,5 @@
+using World.Backends;
+
 namespace World.Runtime.Execution;
 
 /// <summary>
@@ -234,7 +236,7 @@ internal sealed partial class WorkflowExecution : IWorkflowContext
     private static Exception ExceptionFor(StepOperation step, StructuredError error) => step.Kind switch
     {
         StepKind.AwaitChild => new ChildWorkflowFailedException(step.ChildRunId!, error),
-        _ when error.Code == RunErrorCodes.Fatal => new FatalException(error.Message, step.Name, error),
+        _ when error.Code == RunErrorCodes.Fatal => new NonRetryableStepException(error.Message, step.Name, error),
         _ => new StepFailedException(step.Name, error),
     };
 

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Options;
+
 namespace World.Runtime;
 
 /// <summary>Options of the workflow runtime (<c>services.AddWorld().UseInMemory().AddWorkflow&lt;T&gt;()</c>).</summary>
@@ -88,34 +90,13 @@ public sealed class WorkflowRuntimeOptions
     /// <summary>A name for this worker in leases and logs. Default: machine name and process id.</summary>
     public string? WorkerName { get; set; }
 
+    /// <summary>Throws <see cref="OptionsValidationException"/> when the options are invalid (the engine checks again).</summary>
     internal void Validate()
     {
-        IdValidation.RequireName(QueueName, nameof(QueueName));
-        IdValidation.RequireName(DeploymentId, nameof(DeploymentId));
-        ArgumentOutOfRangeException.ThrowIfLessThan(Concurrency, 1, nameof(Concurrency));
-        ArgumentOutOfRangeException.ThrowIfLessThan(MaxParallelSteps, 1, nameof(MaxParallelSteps));
-        ArgumentOutOfRangeException.ThrowIfLessThan(MaxDeliveries, 1, nameof(MaxDeliveries));
-        // One below the queue's own limit, so the queue never dead-letters an invocation behind the runtime's back.
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(MaxDeliveries, Queue.QueueRules.MaxAttemptsLimit - 1, nameof(MaxDeliveries));
-        if (DeadlockTimeout != Timeout.InfiniteTimeSpan)
+        var result = WorkflowRuntimeOptionsValidator.Check(this);
+        if (result.Failed)
         {
-            ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(DeadlockTimeout, TimeSpan.Zero, nameof(DeadlockTimeout));
-        }
-
-        ArgumentOutOfRangeException.ThrowIfLessThan(UnregisteredWorkflowTimeout, TimeSpan.Zero, nameof(UnregisteredWorkflowTimeout));
-        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(UnregisteredWorkflowRetryDelay, TimeSpan.Zero, nameof(UnregisteredWorkflowRetryDelay));
-        ArgumentOutOfRangeException.ThrowIfLessThan(CancellationGracePeriod, TimeSpan.Zero, nameof(CancellationGracePeriod));
-        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(FaultRetryMaxDelay, TimeSpan.Zero, nameof(FaultRetryMaxDelay));
-        ArgumentOutOfRangeException.ThrowIfLessThan(CircuitBreakDuration, TimeSpan.FromMilliseconds(500), nameof(CircuitBreakDuration));
-        if (MaxEventsPerRun is { } ceiling)
-        {
-            ArgumentOutOfRangeException.ThrowIfLessThan(ceiling, 2, nameof(MaxEventsPerRun));
-        }
-
-        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(LeaseDuration, TimeSpan.Zero, nameof(LeaseDuration));
-        if (HeartbeatInterval <= TimeSpan.Zero || HeartbeatInterval >= LeaseDuration)
-        {
-            throw new ArgumentOutOfRangeException(nameof(HeartbeatInterval), HeartbeatInterval, "HeartbeatInterval must be positive and shorter than LeaseDuration.");
+            throw new OptionsValidationException(Options.DefaultName, typeof(WorkflowRuntimeOptions), result.Failures);
         }
     }
 }

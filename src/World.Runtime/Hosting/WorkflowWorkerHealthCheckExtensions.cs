@@ -24,7 +24,7 @@ public static class WorkflowWorkerHealthCheckExtensions
     public static IHealthChecksBuilder AddWorldQueueBacklog(this IHealthChecksBuilder builder, string queueName, TimeSpan maxOldestReadyAge, string? name = null, HealthStatus? failureStatus = null, IEnumerable<string>? tags = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        global::World.IdValidation.RequireName(queueName, nameof(queueName));
+        global::World.Backends.IdValidation.RequireName(queueName, nameof(queueName));
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(maxOldestReadyAge, TimeSpan.Zero);
         return builder.Add(new HealthCheckRegistration(
             name ?? "world-queue-backlog-" + queueName,

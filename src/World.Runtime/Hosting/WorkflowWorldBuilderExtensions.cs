@@ -54,7 +54,8 @@ public static class WorkflowWorldBuilderExtensions
             return builder;
         }
 
-        services.AddOptions<WorkflowRuntimeOptions>();
+        services.AddOptions<WorkflowRuntimeOptions>().ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<WorkflowRuntimeOptions>, WorkflowRuntimeOptionsValidator>());
         services.TryAddSingleton<IWorkflowSerializer>(new JsonWorkflowSerializer());
         services.TryAddSingleton(static provider => new WorkflowRegistry(provider.GetServices<WorkflowRegistration>()));
         services.AddSingleton(static provider => new WorkflowEngine(

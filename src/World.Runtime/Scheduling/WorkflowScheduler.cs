@@ -4,7 +4,7 @@ using Polly;
 using Polly.Retry;
 using World.Runtime.Execution;
 using World.Runtime.Scheduling;
-using World.Schedules;
+using World.Backends;
 
 namespace World.Runtime;
 

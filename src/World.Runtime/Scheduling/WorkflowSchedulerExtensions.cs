@@ -17,7 +17,9 @@ namespace Microsoft.Extensions.DependencyInjection;
 public static class WorkflowSchedulerExtensions
 {
     /// <summary>Adds the scheduler loop (once) and configures it; <c>AddSchedule</c> calls this.</summary>
+#pragma warning disable RS0026 // Two AddWorkflowScheduler extensions on different receivers (IWorldBuilder, IHealthChecksBuilder), as AddDbContext/AddNpgSql do: no call can bind to both.
     public static IWorldBuilder AddWorkflowScheduler(this IWorldBuilder builder, Action<WorkflowSchedulerOptions>? configure = null)
+#pragma warning restore RS0026
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.AddWorkflowRuntime();
@@ -67,7 +69,9 @@ public static class WorkflowSchedulerExtensions
         builder.AddSchedule(scheduleId, WorkflowNames.Of<TWorkflow>(), input, configure);
 
     /// <summary>Adds the scheduler's heartbeat health check: <c>services.AddHealthChecks().AddWorkflowScheduler()</c>.</summary>
+#pragma warning disable RS0026 // See the IWorldBuilder overload.
     public static IHealthChecksBuilder AddWorkflowScheduler(this IHealthChecksBuilder builder, string name = "world-workflow-scheduler", HealthStatus? failureStatus = null, IEnumerable<string>? tags = null)
+#pragma warning restore RS0026
     {
         ArgumentNullException.ThrowIfNull(builder);
         return builder.Add(new HealthCheckRegistration(

@@ -25,7 +25,7 @@ public interface IWorkflowContext
     DateTimeOffset Now { get; }
 
     /// <summary>Runs <paramref name="body"/> as a durable step, at least once and, barring crashes mid-step, exactly once.</summary>
-    /// <exception cref="FatalException">The step threw <see cref="FatalException"/>.</exception>
+    /// <exception cref="NonRetryableStepException">The step threw <see cref="NonRetryableStepException"/>.</exception>
     /// <exception cref="StepFailedException">The step spent its attempts.</exception>
     Task<TResult> StepAsync<TResult>(string name, Func<StepContext, Task<TResult>> body, StepOptions? options = null);
 

@@ -1,5 +1,5 @@
 using World.Queue;
-using World.Streams;
+using World.Backends;
 
 namespace World.Testing.Queue;
 

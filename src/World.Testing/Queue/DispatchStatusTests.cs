@@ -1,10 +1,11 @@
 using System.Text;
+using World.Backends;
 
 namespace World.Testing.Queue;
 
 /// <summary>
 /// Queue inspection: why a message is or is not running (<see cref="DispatchReason"/>), backlog counts per queue, and
-/// consumer presence with its time to live. The decisions are <c>World.Queue.DispatchRules</c>'; this suite checks
+/// consumer presence with its time to live. The decisions are <c>World.Backends.DispatchRules</c>'; this suite checks
 /// that each backend reads the state they decide from correctly (docs/observability.md, "Dispatch reason codes").
 /// </summary>
 public abstract class DispatchStatusTests<TFactory> : WorldTestBase<TFactory>

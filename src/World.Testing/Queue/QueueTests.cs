@@ -1,4 +1,5 @@
 using System.Text;
+using World.Backends;
 
 namespace World.Testing.Queue;
 
@@ -595,7 +596,7 @@ public abstract class QueueTests<TFactory> : WorldTestBase<TFactory>
             QueueName,
             [new EnqueueRequest(Bytes("fine")), new EnqueueRequest(new byte[Queue_MaxPayload + 1])],
             Cancellation));
-        var tooMany = Enumerable.Range(0, global::World.Queue.QueueRules.MaxBatch + 1).Select(i => new EnqueueRequest(Bytes($"{i}"))).ToArray();
+        var tooMany = Enumerable.Range(0, global::World.Backends.QueueRules.MaxBatch + 1).Select(i => new EnqueueRequest(Bytes($"{i}"))).ToArray();
         await Assert.ThrowsAnyAsync<WorldValidationException>(() => Queue.EnqueueBatchAsync(QueueName, tooMany, Cancellation));
         await Assert.ThrowsAnyAsync<WorldValidationException>(() => Queue.EnqueueBatchAsync("", [new EnqueueRequest(Bytes("x"))], Cancellation));
 
@@ -629,7 +630,7 @@ public abstract class QueueTests<TFactory> : WorldTestBase<TFactory>
         Assert.Equal(keys.Length, outcomes.SelectMany(o => o.Value!).Count(r => !r.Duplicate));
     }
 
-    private const int Queue_MaxPayload = global::World.Queue.QueueRules.MaxPayloadBytes;
+    private const int Queue_MaxPayload = global::World.Backends.QueueRules.MaxPayloadBytes;
 
     /// <summary>Enqueues a UTF-8 payload to <see cref="QueueName"/> and returns the message id.</summary>
     protected async Task<string> EnqueueAsync(string payload, EnqueueOptions? options = null) =>

@@ -1,5 +1,5 @@
 using System.Globalization;
-using World.Schedules;
+using World.Backends;
 
 namespace World.Testing.Schedules;
 

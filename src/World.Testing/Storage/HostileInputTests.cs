@@ -1,3 +1,5 @@
+using World.Backends;
+
 namespace World.Testing.Storage;
 
 /// <summary>

@@ -1,3 +1,5 @@
+using World.Backends;
+
 namespace World.Testing.Storage;
 
 /// <summary>
@@ -140,7 +142,7 @@ public abstract class RunLifecycleTests<TFactory> : WorldTestBase<TFactory>
             cancellationToken: Cancellation));
         Assert.Equal("runs[1].workflowName", invalid.Field);
         await Assert.ThrowsAnyAsync<WorldValidationException>(() => World.Events.CreateRunsAsync(
-            Enumerable.Range(0, global::World.Rules.EventRules.MaxRunBatch + 1).Select(_ => new RunCreationRequest(new RunCreated("dpl_1", "workflow//a", Bytes("x")))).ToArray(),
+            Enumerable.Range(0, global::World.Backends.EventRules.MaxRunBatch + 1).Select(_ => new RunCreationRequest(new RunCreated("dpl_1", "workflow//a", Bytes("x")))).ToArray(),
             cancellationToken: Cancellation));
         await Assert.ThrowsAsync<RunNotFoundException>(() => World.Runs.GetAsync(free, cancellationToken: Cancellation));
     }

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Text;
+using World.Backends;
 
 namespace World.Testing.Streams;
 
@@ -222,7 +223,7 @@ public abstract class StreamTests<TFactory> : WorldTestBase<TFactory>
     {
         await Assert.ThrowsAnyAsync<WorldValidationException>(() => Streams.WriteAsync("bad run id", Stream, Chunk(0), Cancellation));
         await Assert.ThrowsAnyAsync<WorldValidationException>(() => Streams.WriteAsync(RunId, "", Chunk(0), Cancellation));
-        await Assert.ThrowsAsync<PayloadTooLargeException>(() => Streams.WriteAsync(RunId, Stream, new byte[global::World.Streams.StreamRules.MaxChunkBytes + 1], Cancellation));
+        await Assert.ThrowsAsync<PayloadTooLargeException>(() => Streams.WriteAsync(RunId, Stream, new byte[global::World.Backends.StreamRules.MaxChunkBytes + 1], Cancellation));
         await Assert.ThrowsAnyAsync<WorldValidationException>(() => Streams.GetChunksAsync(RunId, Stream, new PageRequest { Cursor = "garbage" }, Cancellation));
         Assert.Equal(new StreamInfo(-1, false), await Streams.GetInfoAsync(RunId, Stream, Cancellation));
     }

@@ -1,3 +1,5 @@
+using World.Backends;
+
 namespace World.Abstractions.Tests.Errors;
 
 public sealed class StructuredErrorTests

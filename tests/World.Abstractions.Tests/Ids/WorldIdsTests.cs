@@ -1,3 +1,5 @@
+using World.Backends;
+
 namespace World.Abstractions.Tests.Ids;
 
 public sealed class WorldIdsTests

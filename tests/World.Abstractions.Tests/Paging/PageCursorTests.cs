@@ -1,3 +1,5 @@
+using World.Backends;
+
 namespace World.Abstractions.Tests.Paging;
 
 public sealed class PageCursorTests

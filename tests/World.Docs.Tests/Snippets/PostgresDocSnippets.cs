@@ -21,7 +21,7 @@ public static class PostgresDocSnippets
 
     public static async Task WithoutAHostAsync()
     {
-        await using var world = new PostgresWorld(new WorldPostgresOptions { ConnectionString = "Host=…;Username=…" });
+        await using var world = new PostgresWorld(new PostgresWorldOptions { ConnectionString = "Host=…;Username=…" });
         await world.StartAsync();                 // or: await world.MigrateAsync();
     }
 }

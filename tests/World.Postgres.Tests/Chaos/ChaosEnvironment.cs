@@ -188,13 +188,13 @@ internal sealed class ChaosEnvironment : IAsyncDisposable
         await ExecuteOnServerAsync($"CREATE DATABASE {Database} OWNER {WorkerRole}", cancellationToken);
 
         // Migrated by the workers' role, so the schema and its tables are theirs.
-        await using (var migrator = new PostgresWorld(new WorldPostgresOptions { ConnectionString = WorkerConnectionString("chaos-migrate", b => b.Pooling = false), Schema = Schema }))
+        await using (var migrator = new PostgresWorld(new PostgresWorldOptions { ConnectionString = WorkerConnectionString("chaos-migrate", b => b.Pooling = false), Schema = Schema }))
         {
             await migrator.StartAsync(cancellationToken);
         }
 
         Admin = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(Server.ConnectionString) { Database = Database, ApplicationName = "chaos-test" }.ConnectionString);
-        World = new PostgresWorld(Admin, new WorldPostgresOptions { Schema = Schema, MigrateOnStart = false });
+        World = new PostgresWorld(Admin, new PostgresWorldOptions { Schema = Schema, MigrateOnStart = false });
         await World.StartAsync(cancellationToken);
 
         var services = new ServiceCollection();

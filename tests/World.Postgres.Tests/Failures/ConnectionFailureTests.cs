@@ -19,7 +19,7 @@ public sealed class ConnectionFailureTests(PostgresFixture postgres) : IAsyncLif
     {
         // A data source of its own, so the connections this test kills belong to it alone.
         _dataSource = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(postgres.Server.ConnectionString) { ApplicationName = _applicationName }.ConnectionString);
-        _world = new PostgresWorld(_dataSource, new WorldPostgresOptions { Schema = postgres.NewSchema() });
+        _world = new PostgresWorld(_dataSource, new PostgresWorldOptions { Schema = postgres.NewSchema() });
         await _world.StartAsync(Cancellation);
     }
 

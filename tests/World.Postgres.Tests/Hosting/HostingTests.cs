@@ -73,7 +73,7 @@ public sealed class HostingTests(PostgresFixture postgres)
         await unreachable.StopAsync(Cancellation);
     }
 
-    private static IHost BuildHost(Action<WorldPostgresOptions> configure)
+    private static IHost BuildHost(Action<PostgresWorldOptions> configure)
     {
         var builder = Host.CreateApplicationBuilder();
         builder.Services.AddWorld().UsePostgres(configure);

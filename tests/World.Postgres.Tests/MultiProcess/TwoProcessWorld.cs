@@ -16,7 +16,7 @@ internal sealed class TwoProcessWorld : IWorld
     public TwoProcessWorld(string connectionString, string schema, TimeProvider timeProvider)
     {
         _dataSources = [NpgsqlDataSource.Create(connectionString), NpgsqlDataSource.Create(connectionString)];
-        _worlds = [.. _dataSources.Select(source => new PostgresWorld(source, new WorldPostgresOptions { Schema = schema }, timeProvider))];
+        _worlds = [.. _dataSources.Select(source => new PostgresWorld(source, new PostgresWorldOptions { Schema = schema }, timeProvider))];
         Runs = new RunStore(this);
         Steps = new StepStore(this);
         Events = new EventStore(this);

@@ -168,7 +168,7 @@ public sealed class QueueDurabilityTests(PostgresFixture postgres)
 
     private async Task<PostgresWorld> StartWorldAsync(string? schema = null, bool separateDataSource = false, TimeSpan? notifyWindow = null)
     {
-        var options = new WorldPostgresOptions { Schema = schema ?? postgres.NewSchema() };
+        var options = new PostgresWorldOptions { Schema = schema ?? postgres.NewSchema() };
         if (notifyWindow is { } window)
         {
             options.QueueNotifyWindow = window;

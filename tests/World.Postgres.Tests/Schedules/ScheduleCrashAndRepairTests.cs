@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Time.Testing;
 using Npgsql;
-using World.Schedules;
+using World.Backends;
 
 namespace World.Postgres.Tests.Schedules;
 
@@ -17,7 +17,7 @@ public sealed class ScheduleCrashAndRepairTests(PostgresFixture postgres)
     {
         const int leaseMilliseconds = 1500;
         var schema = postgres.NewSchema();
-        await using var world = new PostgresWorld(postgres.DataSource, new WorldPostgresOptions { Schema = schema });
+        await using var world = new PostgresWorld(postgres.DataSource, new PostgresWorldOptions { Schema = schema });
         await world.StartAsync(Cancellation);
         var tick = DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.ToUnixTimeSeconds() + 2);
         await world.Schedules.UpsertAsync(new ScheduleDefinition { ScheduleId = "crash", WorkflowName = "workflow//crash", Interval = TimeSpan.FromHours(1), StartAt = tick, Enabled = true }, Cancellation);

@@ -43,7 +43,7 @@ public sealed class MigrationTests(PostgresFixture postgres)
         var schema = postgres.NewSchema();
         const int migrators = 8;
         var dataSources = Enumerable.Range(0, migrators).Select(_ => NpgsqlDataSource.Create(postgres.Server.ConnectionString)).ToArray();
-        var worlds = dataSources.Select(source => new PostgresWorld(source, new WorldPostgresOptions { Schema = schema })).ToArray();
+        var worlds = dataSources.Select(source => new PostgresWorld(source, new PostgresWorldOptions { Schema = schema })).ToArray();
         try
         {
             using var barrier = new Barrier(migrators);
@@ -112,7 +112,7 @@ public sealed class MigrationTests(PostgresFixture postgres)
     public void Invalid_schema_names_are_rejected_before_any_sql(string schema)
     {
         var error = Assert.Throws<Microsoft.Extensions.Options.OptionsValidationException>(() =>
-            new PostgresWorld(postgres.DataSource, new WorldPostgresOptions { Schema = schema }));
+            new PostgresWorld(postgres.DataSource, new PostgresWorldOptions { Schema = schema }));
         Assert.Contains("Schema", error.Message, StringComparison.Ordinal);
     }
 

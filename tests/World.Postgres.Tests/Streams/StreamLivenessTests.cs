@@ -59,7 +59,7 @@ public sealed class StreamLivenessTests(PostgresFixture postgres)
 
     private async Task<PostgresWorld> StartWorldAsync(string schema, TimeSpan pollInterval)
     {
-        var world = new PostgresWorld(new WorldPostgresOptions { ConnectionString = postgres.Server.ConnectionString, Schema = schema, StreamPollInterval = pollInterval });
+        var world = new PostgresWorld(new PostgresWorldOptions { ConnectionString = postgres.Server.ConnectionString, Schema = schema, StreamPollInterval = pollInterval });
         await world.StartAsync(Cancellation);
         return world;
     }

@@ -13,7 +13,7 @@ public sealed class WorkflowCrashTests(PostgresFixture postgres)
     {
         const int leaseMilliseconds = 1500;
         var schema = postgres.NewSchema();
-        await using var world = new PostgresWorld(postgres.DataSource, new WorldPostgresOptions { Schema = schema });
+        await using var world = new PostgresWorld(postgres.DataSource, new PostgresWorldOptions { Schema = schema });
         await world.StartAsync(Cancellation);
 
         // The crashing worker takes the run, completes step 1 and stalls inside step 2, where it is SIGKILLed.

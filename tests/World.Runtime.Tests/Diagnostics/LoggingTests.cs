@@ -31,7 +31,7 @@ public sealed partial class LoggingTests
                     return Task.FromResult(input + "!");
                 });
                 var second = await context.StepAsync("flaky", step => step.Attempt == 1
-                    ? throw new RetryableException("refused card " + input, TimeSpan.FromMilliseconds(100))
+                    ? throw new RetryStepException("refused card " + input, TimeSpan.FromMilliseconds(100))
                     : Task.FromResult(first + Secret));
                 return input == "fail-" + Secret ? throw new InvalidOperationException("cannot ship to " + input) : second;
             })

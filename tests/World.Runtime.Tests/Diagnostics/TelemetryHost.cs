@@ -19,7 +19,7 @@ public static class TelemetryHost
             {
                 var first = await context.StepAsync("first", _ => Task.FromResult(input + "1"));
                 var second = await context.StepAsync("flaky", step => step.Attempt == 1
-                    ? throw new RetryableException("first attempt fails", TimeSpan.FromMilliseconds(200))
+                    ? throw new RetryStepException("first attempt fails", TimeSpan.FromMilliseconds(200))
                     : Task.FromResult(first + "2"));
                 return input == "fail" ? throw new InvalidOperationException("the workflow fails") : second;
             })

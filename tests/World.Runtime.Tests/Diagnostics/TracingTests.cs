@@ -71,7 +71,7 @@ public sealed class TracingTests
         var failedAttempt = Assert.Single(steps, s => Tag(s, "world.step.attempt") == "1" && s.DisplayName == "step flaky");
         Assert.Equal(ActivityStatusCode.Error, failedAttempt.Status);
         Assert.Equal("retrying", Tag(failedAttempt, "world.outcome"));
-        Assert.Equal(typeof(RetryableException).FullName, Tag(failedAttempt, "error.type"));
+        Assert.Equal(typeof(RetryStepException).FullName, Tag(failedAttempt, "error.type"));
         await host.StopAsync(TestContext.Current.CancellationToken);
     }
 

@@ -50,7 +50,7 @@ public sealed class RegistrationTests
         services.AddWorld().UseInMemory().AddWorkflow<GreetWorkflow>().AddWorkflowRuntime(o => o.HeartbeatInterval = o.LeaseDuration);
         await using var provider = services.BuildServiceProvider();
 
-        Assert.Throws<ArgumentOutOfRangeException>(() => provider.GetRequiredService<IWorkflowClient>());
+        Assert.Throws<Microsoft.Extensions.Options.OptionsValidationException>(() => provider.GetRequiredService<IWorkflowClient>());
     }
 
     [Fact]

@@ -3,8 +3,8 @@ using World.Runtime;
 namespace World.Testing.Workflows;
 
 /// <summary>
-/// Step 1 throws <see cref="RetryableException"/> with the given retry-after (seconds) on its first attempt and returns
-/// its attempt number on the second; step 2 throws <see cref="FatalException"/>, which the workflow catches.
+/// Step 1 throws <see cref="RetryStepException"/> with the given retry-after (seconds) on its first attempt and returns
+/// its attempt number on the second; step 2 throws <see cref="NonRetryableStepException"/>, which the workflow catches.
 /// </summary>
 [Workflow("retryable-and-fatal")]
 public sealed class ErrorsWorkflow(WorkflowProbe probe) : IWorkflow<int, ErrorsResult>
@@ -16,7 +16,7 @@ public sealed class ErrorsWorkflow(WorkflowProbe probe) : IWorkflow<int, ErrorsR
         {
             probe.Executed($"{step.RunId}/flaky");
             return step.Attempt == 1
-                ? throw new RetryableException("not yet", TimeSpan.FromSeconds(input))
+                ? throw new RetryStepException("not yet", TimeSpan.FromSeconds(input))
                 : Task.FromResult(step.Attempt);
         });
 
@@ -25,11 +25,11 @@ public sealed class ErrorsWorkflow(WorkflowProbe probe) : IWorkflow<int, ErrorsR
             await context.StepAsync<int>("doomed", step =>
             {
                 probe.Executed($"{step.RunId}/doomed");
-                throw new FatalException("card declined");
+                throw new NonRetryableStepException("card declined");
             });
             return new ErrorsResult(false, null, attempt);
         }
-        catch (FatalException fatal)
+        catch (NonRetryableStepException fatal)
         {
             return new ErrorsResult(true, fatal.Message, attempt);
         }

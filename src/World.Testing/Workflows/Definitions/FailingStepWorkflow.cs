@@ -15,5 +15,5 @@ public sealed class FailingStepWorkflow(WorkflowProbe probe) : IWorkflow<int, in
                 probe.Executed($"{step.RunId}/always-fails");
                 throw new InvalidOperationException($"attempt {step.Attempt} failed");
             },
-            new StepOptions { MaxAttempts = 2, Backoff = new World.Queue.RetryBackoff { Initial = TimeSpan.FromSeconds(1), Jitter = 0 } });
+            new StepOptions { MaxAttempts = 2, Backoff = new World.RetryBackoff { Initial = TimeSpan.FromSeconds(1), Jitter = 0 } });
 }

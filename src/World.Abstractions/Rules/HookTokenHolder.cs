@@ -1,6 +1,0 @@
-namespace World.Rules;
-
-/// <summary>The live hook that currently holds a token.</summary>
-/// <param name="RunId">The holder's run.</param>
-/// <param name="HookId">The holder's hook id.</param>
-public sealed record HookTokenHolder(string RunId, string HookId);
