@@ -109,9 +109,10 @@ public sealed class WorkflowClient : IWorkflowClient
     public async Task CancelAsync(string runId, CancellationToken cancellationToken = default)
     {
         var result = await World.Events.CreateAsync(runId, new EventRequest(new RunCancelled()), new CreateEventOptions { ResolveData = ResolveData.None }, cancellationToken).ConfigureAwait(false);
-        if (result.Event is not null)
+        if (result.Event is not null && result.Run is { } cancelled)
         {
-            RuntimeLog.RunCancelled(_engine.Logger, runId, result.Run?.WorkflowName ?? "unknown");
+            RuntimeLog.RunCancelled(_engine.Logger, runId, cancelled.WorkflowName);
+            RuntimeTelemetry.RunCancelled(cancelled.WorkflowName, _engine.Time.GetUtcNow() - cancelled.CreatedAt);
         }
 
         if (result.Run?.Attributes.TryGetValue(LineageAttributes.ParentRunId, out var parentRunId) == true)

@@ -37,6 +37,13 @@ internal static class RuntimeTelemetry
     public static readonly Counter<long> RunsFailed = Meter.CreateCounter<long>(
         "world.runtime.runs.failed", "{run}", "Runs this runtime failed, by error code.");
 
+    public static readonly Counter<long> RunsCancelled = Meter.CreateCounter<long>(
+        "world.runtime.runs.cancelled", "{run}", "Runs cancelled through this runtime's client.");
+
+    public static readonly Histogram<double> RunDuration = Meter.CreateHistogram(
+        "world.runtime.run.duration", "s", "From a run's creation to its end (completed, failed or cancelled), sleeps and waits included.",
+        advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.01, 0.05, 0.1, 0.5, 1, 5, 10, 30, 60, 300, 900, 3600, 21600, 86400, 604800] });
+
     public static readonly Counter<long> StepAttempts = Meter.CreateCounter<long>(
         "world.runtime.step.attempts", "{attempt}", "Step attempts run, by outcome (completed, retrying, failed).");
 
@@ -126,8 +133,16 @@ internal static class RuntimeTelemetry
     }
 
     /// <summary>A run's terminal event was written by this runtime.</summary>
-    public static void RunEnded(string workflowName, string? errorCode)
+    public static void RunEnded(string workflowName, string? errorCode, TimeSpan? duration = null)
     {
+        if (duration is { } elapsed && RunDuration.Enabled)
+        {
+            RunDuration.Record(
+                Math.Max(0, elapsed.TotalSeconds),
+                new KeyValuePair<string, object?>(WorkflowTag, workflowName),
+                new KeyValuePair<string, object?>(OutcomeTag, errorCode is null ? "completed" : "failed"));
+        }
+
         if (errorCode is null)
         {
             if (RunsCompleted.Enabled)
@@ -138,6 +153,20 @@ internal static class RuntimeTelemetry
         else if (RunsFailed.Enabled)
         {
             RunsFailed.Add(1, new KeyValuePair<string, object?>(WorkflowTag, workflowName), new KeyValuePair<string, object?>(ErrorTypeTag, errorCode));
+        }
+    }
+
+    /// <summary>A run was cancelled through this runtime's client.</summary>
+    public static void RunCancelled(string workflowName, TimeSpan duration)
+    {
+        if (RunsCancelled.Enabled)
+        {
+            RunsCancelled.Add(1, new KeyValuePair<string, object?>(WorkflowTag, workflowName));
+        }
+
+        if (RunDuration.Enabled)
+        {
+            RunDuration.Record(Math.Max(0, duration.TotalSeconds), new KeyValuePair<string, object?>(WorkflowTag, workflowName), new KeyValuePair<string, object?>(OutcomeTag, "cancelled"));
         }
     }
 

@@ -366,7 +366,7 @@ internal sealed partial class WorkflowEngine
         try
         {
             var failed = await World.Events.CreateAsync(runId, new EventRequest(new RunFailed(error, error.Code)), CreateEventOptions.Default, cancellationToken).ConfigureAwait(false);
-            RuntimeTelemetry.RunEnded(failed.Run?.WorkflowName ?? "unknown", error.Code ?? RunErrorCodes.RuntimeError);
+            RuntimeTelemetry.RunEnded(failed.Run?.WorkflowName ?? "unknown", error.Code ?? RunErrorCodes.RuntimeError, failed.Run is null ? null : Time.GetUtcNow() - failed.Run.CreatedAt);
             RuntimeLog.RunFailed(Logger, runId, failed.Run?.WorkflowName ?? "unknown", error.Code ?? RunErrorCodes.RuntimeError);
         }
         catch (Exception exception) when (exception is EntityConflictException or RunExpiredException or RunNotFoundException)

@@ -381,7 +381,7 @@ internal sealed partial class WorkflowExecution : IWorkflowContext
         {
             if (await AppendAsync(null, new RunCompleted(body.Result)).ConfigureAwait(false) is not null)
             {
-                Diagnostics.RuntimeTelemetry.RunEnded(WorkflowName, errorCode: null);
+                Diagnostics.RuntimeTelemetry.RunEnded(WorkflowName, errorCode: null, _engine.Time.GetUtcNow() - _run.CreatedAt);
                 Diagnostics.RuntimeLog.RunCompleted(_engine.Logger, RunId, WorkflowName);
             }
 
@@ -397,7 +397,7 @@ internal sealed partial class WorkflowExecution : IWorkflowContext
     {
         if (await AppendAsync(null, new RunFailed(error, error.Code)).ConfigureAwait(false) is not null)
         {
-            Diagnostics.RuntimeTelemetry.RunEnded(WorkflowName, error.Code ?? RunErrorCodes.RuntimeError);
+            Diagnostics.RuntimeTelemetry.RunEnded(WorkflowName, error.Code ?? RunErrorCodes.RuntimeError, _engine.Time.GetUtcNow() - _run.CreatedAt);
             Diagnostics.RuntimeLog.RunFailed(_engine.Logger, RunId, WorkflowName, error.Code ?? RunErrorCodes.RuntimeError);
         }
 

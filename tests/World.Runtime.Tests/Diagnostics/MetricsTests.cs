@@ -53,6 +53,10 @@ public sealed class MetricsTests
         Assert.Equal(RunErrorCodes.UserError, failed.Tags["error.type"]);
         Assert.Equal("{run}", failed.Unit);
 
+        var runDurations = recorder.Of("world.runtime.run.duration", Workflow, "telemetry-metrics").ToList();
+        Assert.Equal(["completed", "failed"], runDurations.Select(m => (string)m.Tags["world.outcome"]!).Order(StringComparer.Ordinal));
+        Assert.All(runDurations, m => Assert.True(m.Unit == "s" && m.Value > 0));
+
         var attempts = recorder.Of("world.runtime.step.attempts", Workflow, "telemetry-metrics").ToList();
         Assert.Equal(
             ["first/completed", "first/completed", "flaky/completed", "flaky/completed", "flaky/retrying", "flaky/retrying"],
@@ -70,5 +74,22 @@ public sealed class MetricsTests
             Assert.DoesNotContain(runIds, id => text.Contains(id, StringComparison.Ordinal));
             Assert.DoesNotContain("wrun_", text, StringComparison.Ordinal);
         }));
+    }
+
+    [Fact]
+    public async Task A_cancelled_run_is_counted_with_its_duration()
+    {
+        using var recorder = new TelemetryRecorder();
+        using var host = await TelemetryHost.StartAsync("telemetry-cancel", services => services.Configure<WorkflowRuntimeOptions>(o => o.EnableWorker = false));
+        var client = host.Services.GetRequiredService<IWorkflowClient>();
+
+        var run = await client.StartAsync<string, string>("telemetry-cancel", "x", cancellationToken: TestContext.Current.CancellationToken);
+        await client.CancelAsync(run.RunId, TestContext.Current.CancellationToken);
+        await host.StopAsync(TestContext.Current.CancellationToken);
+
+        var cancelled = Assert.Single(recorder.Of("world.runtime.runs.cancelled", Workflow, "telemetry-cancel"));
+        Assert.Equal(("{run}", 1.0), (cancelled.Unit, cancelled.Value));
+        var duration = Assert.Single(recorder.Of("world.runtime.run.duration", Workflow, "telemetry-cancel"));
+        Assert.Equal("cancelled", duration.Tags["world.outcome"]);
     }
 }
