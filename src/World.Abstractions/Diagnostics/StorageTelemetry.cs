@@ -13,9 +13,11 @@ internal static class StorageTelemetry
     public const string EventTypeTag = "world.event.type";
     public const string OutcomeTag = "world.outcome";
 
-    public static readonly ActivitySource Source = new(WorldTelemetry.StorageSourceName, QueueTelemetry.Version);
+    public static readonly string Version = WorldTelemetry.VersionOf(typeof(StorageTelemetry).Assembly);
 
-    public static readonly Meter Meter = new(WorldTelemetry.StorageSourceName, QueueTelemetry.Version);
+    public static readonly ActivitySource Source = new(WorldTelemetry.StorageSourceName, Version);
+
+    public static readonly Meter Meter = new(WorldTelemetry.StorageSourceName, Version);
 
     public static readonly Histogram<double> CreateDuration = Meter.CreateHistogram(
         "world.storage.events.create.duration", "s", "Time to append one event (all rounds), by event type and outcome: ok, rejected (a WorldException) or error.",

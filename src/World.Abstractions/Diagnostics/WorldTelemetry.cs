@@ -27,4 +27,13 @@ public static class WorldTelemetry
 
     /// <summary>The value of <c>messaging.system</c> on World's messaging spans.</summary>
     public const string MessagingSystem = "world";
+
+    /// <summary>The version a library's sources and meters carry: its informational version.</summary>
+    public static string VersionOf(System.Reflection.Assembly assembly)
+    {
+        ArgumentNullException.ThrowIfNull(assembly);
+        return System.Reflection.CustomAttributeExtensions.GetCustomAttribute<System.Reflection.AssemblyInformationalVersionAttribute>(assembly)?.InformationalVersion
+            ?? assembly.GetName().Version?.ToString()
+            ?? "0.0.0";
+    }
 }

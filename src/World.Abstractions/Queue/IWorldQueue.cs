@@ -4,7 +4,7 @@ namespace World;
 
 /// <summary>
 /// The World's durable queue: at-least-once delivery of opaque messages to named queues, with leases, delays,
-/// priorities, idempotency keys and a dead-letter store. Consumers normally use <see cref="Queue.QueueProcessor"/>,
+/// priorities, idempotency keys and a dead-letter store. Consumers normally use <c>World.Queue.QueueProcessor</c> (package World.Hosting),
 /// which drives the claim/complete/fail primitives below with bounded concurrency, heartbeats and backoff.
 /// </summary>
 /// <remarks>

@@ -10,9 +10,7 @@ namespace World.Postgres.Storage;
 /// </summary>
 internal static class PostgresTelemetry
 {
-    public static readonly Meter Meter = new(
-        WorldTelemetry.PostgresSourceName,
-        typeof(PostgresTelemetry).Assembly.GetName().Version?.ToString() ?? "0.0.0");
+    public static readonly Meter Meter = new(WorldTelemetry.PostgresSourceName, WorldTelemetry.VersionOf(typeof(PostgresTelemetry).Assembly));
 
     public static readonly Counter<long> Errors = Meter.CreateCounter<long>(
         "world.postgres.errors", "{error}", "Database errors seen by the PostgreSQL World, by SQLSTATE (db.response.status_code) and classification (error.type).");

@@ -19,10 +19,7 @@ internal static class RuntimeTelemetry
     public const string OutcomeTag = "world.outcome";
     public const string ErrorTypeTag = "error.type";
 
-    public static readonly string Version =
-        typeof(RuntimeTelemetry).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion
-        ?? typeof(RuntimeTelemetry).Assembly.GetName().Version?.ToString()
-        ?? "0.0.0";
+    public static readonly string Version = WorldTelemetry.VersionOf(typeof(RuntimeTelemetry).Assembly);
 
     public static readonly ActivitySource Source = new(WorldTelemetry.RuntimeSourceName, Version);
 

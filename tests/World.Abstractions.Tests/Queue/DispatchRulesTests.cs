@@ -1,4 +1,3 @@
-using World.Queue;
 using World.Backends;
 
 namespace World.Abstractions.Tests.Queue;

@@ -18,7 +18,7 @@ internal static class QueueTelemetry
     public const string ErrorTypeTag = "error.type";
     public const string DispatchReasonTag = "world.dispatch.reason";
 
-    public static readonly string Version = VersionOf(typeof(QueueTelemetry).Assembly);
+    public static readonly string Version = WorldTelemetry.VersionOf(typeof(QueueTelemetry).Assembly);
 
     public static readonly ActivitySource Source = new(WorldTelemetry.QueueSourceName, Version);
 
@@ -118,11 +118,6 @@ internal static class QueueTelemetry
 
     // Durations of queue work span milliseconds (a handler) to hours (a message that waited out a backlog).
     private static IReadOnlyList<double> DurationBuckets => [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900, 3600];
-
-    public static string VersionOf(Assembly assembly) =>
-        assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion
-        ?? assembly.GetName().Version?.ToString()
-        ?? "0.0.0";
 
     /// <summary>Counts a claim's messages per queue and, for first deliveries, how long they waited to be picked up.</summary>
     /// <remarks>
