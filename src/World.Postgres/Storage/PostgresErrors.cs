@@ -61,9 +61,11 @@ internal static class PostgresErrors
             dataSource.Clear();
         }
 
-        PostgresTelemetry.RecordError(exception, IsTransient(exception) ? "transient" : IsConfiguration(exception) ? "configuration" : "other");
-        return IsTransient(exception) ? Transient(exception)
-            : IsConfiguration(exception) ? new WorldConfigurationException(
+        var transient = IsTransient(exception);
+        var configuration = !transient && IsConfiguration(exception);
+        PostgresTelemetry.RecordError(exception, transient ? "transient" : configuration ? "configuration" : "other");
+        return transient ? Transient(exception)
+            : configuration ? new WorldConfigurationException(
                 "The PostgreSQL World is not set up for the call: " + Describe(exception) + " Apply the World's migrations (MigrateAsync or MigrateOnStart) and check the role's privileges.",
                 exception)
             : null;
