@@ -5,7 +5,7 @@
 //
 //   World.Postgres.ChaosWorker --connection <connection string> --schema <schema> --worker <name>
 //       --workflows <name,name,...> [--lease-ms 2000] [--heartbeat-ms 500] [--poll-ms 200] [--concurrency 8]
-//       [--max-deliveries 10]
+//       [--max-deliveries 10] [--trace on]
 using System.Globalization;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -25,6 +25,7 @@ string Required(string name) => options.TryGetValue(name, out var value) ? value
 int Number(string name, int fallback) => options.TryGetValue(name, out var value) ? int.Parse(value, CultureInfo.InvariantCulture) : fallback;
 
 var journal = new ChaosJournal(Required("--worker"));
+using var spans = options.ContainsKey("--trace") ? new SpanJournal(journal.Worker) : null;
 var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
 builder.Logging.AddSimpleConsole(console =>
 {

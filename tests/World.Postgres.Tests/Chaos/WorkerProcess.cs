@@ -16,6 +16,7 @@ internal sealed class WorkerProcess : IAsyncDisposable
 
     private readonly Process _process;
     private readonly ConcurrentQueue<string> _errors = new();
+    private readonly ConcurrentQueue<SpanRecord> _spans = new();
     private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly FaultLog _faults;
     private int _killedByTest;
@@ -38,6 +39,9 @@ internal sealed class WorkerProcess : IAsyncDisposable
     public int ProcessId => _process.Id;
 
     public bool IsAlive => !_process.HasExited;
+
+    /// <summary>The spans it announced as they ended (only with <see cref="WorkerSpec.Trace"/>).</summary>
+    public IReadOnlyCollection<SpanRecord> Spans => _spans;
 
     /// <summary>The test killed it (SIGKILL) or asked it to stop (SIGTERM).</summary>
     public bool EndedByTest => Volatile.Read(ref _killedByTest) == 1 || Volatile.Read(ref _stopRequested) == 1;
@@ -69,7 +73,7 @@ internal sealed class WorkerProcess : IAsyncDisposable
             "--concurrency", spec.Concurrency.ToString(CultureInfo.InvariantCulture),
             "--max-deliveries", spec.MaxDeliveries.ToString(CultureInfo.InvariantCulture),
         ];
-        foreach (var argument in arguments)
+        foreach (var argument in spec.Trace ? [.. arguments, "--trace", "on"] : arguments)
         {
             start.ArgumentList.Add(argument);
         }
@@ -160,6 +164,10 @@ internal sealed class WorkerProcess : IAsyncDisposable
         if (ExecutionJournal.IsExecutionLine(line))
         {
             journal.Accept(line);
+        }
+        else if (line.StartsWith(SpanRecord.Prefix, StringComparison.Ordinal))
+        {
+            _spans.Enqueue(SpanRecord.Parse(line));
         }
         else if (line.StartsWith("CHAOS-READY", StringComparison.Ordinal))
         {

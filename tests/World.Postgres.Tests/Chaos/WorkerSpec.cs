@@ -15,6 +15,9 @@ internal sealed record WorkerSpec
 
     public int MaxDeliveries { get; init; } = 10;
 
+    /// <summary>Whether the worker announces every World span it ends (<see cref="WorkerProcess.Spans"/>).</summary>
+    public bool Trace { get; init; }
+
     /// <summary>Changes to the worker's connection string (pool size, timeouts).</summary>
     public Action<NpgsqlConnectionStringBuilder>? Connection { get; init; }
 }
