@@ -18,19 +18,27 @@ internal sealed class NaiveQueue(NaiveState state) : IWorldQueue
     public Task<EnqueueResult> EnqueueAsync(string queueName, ReadOnlyMemory<byte> payload, EnqueueOptions? options = null, CancellationToken cancellationToken = default)
     {
         var prepared = QueueRules.PrepareEnqueue(queueName, payload, options, state.Now());
+        EnqueueResult result;
         lock (state.Gate)
         {
-            return Task.FromResult(EnqueueLocked(prepared));
+            result = EnqueueLocked(prepared);
         }
+
+        EnqueueTelemetry.RecordEnqueued(prepared.QueueName, result);
+        return Task.FromResult(result);
     }
 
     public Task<IReadOnlyList<EnqueueResult>> EnqueueBatchAsync(string queueName, IReadOnlyList<EnqueueRequest> messages, CancellationToken cancellationToken = default)
     {
         var prepared = QueueRules.PrepareEnqueueBatch(queueName, messages, state.Now());
+        EnqueueResult[] results;
         lock (state.Gate)
         {
-            return Task.FromResult<IReadOnlyList<EnqueueResult>>([.. prepared.Select(EnqueueLocked)]);
+            results = [.. prepared.Select(EnqueueLocked)];
         }
+
+        EnqueueTelemetry.RecordEnqueued(queueName, results);
+        return Task.FromResult<IReadOnlyList<EnqueueResult>>(results);
     }
 
     public Task<IReadOnlyList<QueueMessage>> ClaimAsync(ClaimRequest request, CancellationToken cancellationToken = default)

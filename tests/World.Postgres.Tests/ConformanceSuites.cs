@@ -1,3 +1,4 @@
+using World.Testing.Diagnostics;
 using World.Testing.Enrolment;
 using World.Testing.Queue;
 using World.Testing.Schedules;
@@ -49,3 +50,4 @@ public sealed class PostgresBackendParityTests : BackendParityTests<PostgresWorl
 public sealed class PostgresDispatchStatusTests : DispatchStatusTests<PostgresWorldFactory>;
 
 public sealed class PostgresScheduleTests : ScheduleTests<PostgresWorldFactory>;
+public sealed class PostgresTelemetryTests : TelemetryTests<PostgresWorldFactory>;

@@ -28,10 +28,14 @@ internal sealed partial class InMemoryQueue(InMemoryState state) : IWorldQueue
         cancellationToken.ThrowIfCancellationRequested();
         state.ThrowIfDisposed();
         var prepared = QueueRules.PrepareEnqueue(queueName, payload, options, Now());
+        EnqueueResult result;
         lock (_gate)
         {
-            return Task.FromResult(EnqueueLocked(prepared));
+            result = EnqueueLocked(prepared);
         }
+
+        EnqueueTelemetry.RecordEnqueued(prepared.QueueName, result);
+        return Task.FromResult(result);
     }
 
     public Task<IReadOnlyList<EnqueueResult>> EnqueueBatchAsync(string queueName, IReadOnlyList<EnqueueRequest> messages, CancellationToken cancellationToken = default)
@@ -49,6 +53,7 @@ internal sealed partial class InMemoryQueue(InMemoryState state) : IWorldQueue
             }
         }
 
+        EnqueueTelemetry.RecordEnqueued(queueName, results);
         return Task.FromResult<IReadOnlyList<EnqueueResult>>(results);
     }
 

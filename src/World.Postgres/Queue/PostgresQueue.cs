@@ -72,6 +72,7 @@ public sealed partial class PostgresQueue : IWorldQueue
                 }
             }
 
+            EnqueueTelemetry.RecordEnqueued(queueName, results);
             return results;
         }
         catch (NpgsqlException exception) when (PostgresErrors.Translate(exception, _context.DataSource) is { } typed)
@@ -92,6 +93,9 @@ public sealed partial class PostgresQueue : IWorldQueue
         var connection = transaction.Connection ?? throw new InvalidOperationException("The transaction has completed.");
         // The caller commits later: the NOTIFY rides in the transaction and is delivered at its commit.
         var results = await EnqueueAsync(connection, transaction, [prepared], notify: prepared.AvailableAt <= prepared.EnqueuedAt, cancellationToken).ConfigureAwait(false);
+
+        // Counted when the statement succeeds: the caller's transaction may still roll it back.
+        EnqueueTelemetry.RecordEnqueued(queueName, results[0]);
         return results[0];
     }
 
@@ -377,9 +381,11 @@ public sealed partial class PostgresQueue : IWorldQueue
         }
 
         await using var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        if (unkeyed.Count > 0)
+        if (unkeyed.Count == 1)
         {
-            await reader.NextResultAsync(cancellationToken).ConfigureAwait(false); // Its ids are known already.
+            // Its ids are known already. (The multi-row INSERT of several has no RETURNING, so it yields no result
+            // set and the reader already stands on the first keyed statement's.)
+            await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
         }
 
         foreach (var (index, _) in keyed)

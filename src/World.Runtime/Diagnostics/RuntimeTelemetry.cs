@@ -48,6 +48,46 @@ internal static class RuntimeTelemetry
         "world.runtime.step.duration", "s", "Duration of one step attempt, from its start to its recorded outcome.",
         advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300] });
 
+    public static readonly UpDownCounter<long> RunsActive = Meter.CreateUpDownCounter<long>(
+        "world.runtime.runs.active", "{run}", "Runs with an invocation executing in this runtime now (workflow code or a step running); sleeping and waiting runs are not active.");
+
+    public static readonly Histogram<double> TimeToFirstStep = Meter.CreateHistogram(
+        "world.runtime.run.first_step.delay", "s", "From a run's creation to the start of its first step (World clock): queueing, pickup and the workflow code before it.",
+        advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 3600] });
+
+    /// <summary>An invocation of a registered workflow begins; returns whether it was counted (a listener was attached).</summary>
+    public static bool InvocationBegan(string workflowName)
+    {
+        if (!RunsActive.Enabled)
+        {
+            return false;
+        }
+
+        RunsActive.Add(1, new KeyValuePair<string, object?>(WorkflowTag, workflowName));
+        return true;
+    }
+
+    /// <summary>
+    /// The invocation ended; only an invocation that was counted is uncounted, so a listener attached mid-invocation
+    /// never sees the gauge go below zero.
+    /// </summary>
+    public static void InvocationEnded(string workflowName, bool counted)
+    {
+        if (counted)
+        {
+            RunsActive.Add(-1, new KeyValuePair<string, object?>(WorkflowTag, workflowName));
+        }
+    }
+
+    /// <summary>A run's first step started: how long after the run's creation (both World timestamps).</summary>
+    public static void FirstStepStarted(string workflowName, TimeSpan sinceRunCreated)
+    {
+        if (TimeToFirstStep.Enabled)
+        {
+            TimeToFirstStep.Record(Math.Max(0, sinceRunCreated.TotalSeconds), new KeyValuePair<string, object?>(WorkflowTag, workflowName));
+        }
+    }
+
     /// <summary>
     /// Starts the Producer span of an enqueue of run invocations (<c>send {queue}</c>); its context goes into the
     /// messages' headers, so the consumer's <c>process</c> span is its child.

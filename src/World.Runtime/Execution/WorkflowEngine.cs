@@ -292,9 +292,17 @@ internal sealed partial class WorkflowEngine
         {
             // One DI scope per invocation: scoped services (a DbContext, say) injected into the workflow serve its steps.
             var scope = Services.CreateAsyncScope();
-            await using (scope.ConfigureAwait(false))
+            var active = RuntimeTelemetry.InvocationBegan(run.WorkflowName);
+            try
             {
-                outcome = await new WorkflowExecution(this, registration, run, started, scope.ServiceProvider, watchdog, cancellationToken).RunAsync().ConfigureAwait(false);
+                await using (scope.ConfigureAwait(false))
+                {
+                    outcome = await new WorkflowExecution(this, registration, run, started, scope.ServiceProvider, watchdog, cancellationToken).RunAsync().ConfigureAwait(false);
+                }
+            }
+            finally
+            {
+                RuntimeTelemetry.InvocationEnded(run.WorkflowName, active);
             }
         }
         else if (UnregisteredWaitEnds(runId) is { } retryAt)

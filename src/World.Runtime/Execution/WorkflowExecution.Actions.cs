@@ -94,6 +94,10 @@ internal sealed partial class WorkflowExecution
         if (!step.Created)
         {
             step.CreatedAt = started.Step.CreatedAt;
+            if (Interlocked.Exchange(ref _hasStep, 1) == 0)
+            {
+                Diagnostics.RuntimeTelemetry.FirstStepStarted(WorkflowName, started.Step.CreatedAt - _run.CreatedAt);
+            }
         }
 
         // The World's count, not the replay's: an attempt started elsewhere since this invocation read the log counts too.

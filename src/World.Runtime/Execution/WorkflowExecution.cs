@@ -37,6 +37,10 @@ internal sealed partial class WorkflowExecution : IWorkflowContext
     private int _applied;
     private int _sequence;
     private bool _ended;
+
+    // 1 once the run is known to have a step (one in its log, or one this invocation created): the time to its first
+    // step is recorded once per run, by the invocation that creates that step.
+    private int _hasStep;
     private NonDeterminismException? _divergence;
     private Task<byte[]>? _body;
 
@@ -187,6 +191,7 @@ internal sealed partial class WorkflowExecution : IWorkflowContext
 
                 step.Created = true;
                 step.CreatedAt = logged.CreatedAt;
+                _hasStep = 1;
                 break;
             case (StepStarted, StepOperation step):
                 step.Attempts++;

@@ -585,6 +585,29 @@ public abstract class QueueTests<TFactory> : WorldTestBase<TFactory>
     }
 
     [Fact]
+    public async Task A_batch_of_several_unkeyed_messages_and_keyed_ones_reports_each_outcome_in_list_order()
+    {
+        var live = await EnqueueAsync("live", new EnqueueOptions { IdempotencyKey = "k-live" });
+
+        var results = await Queue.EnqueueBatchAsync(
+            QueueName,
+            [
+                new EnqueueRequest(Bytes("a")),
+                new EnqueueRequest(Bytes("live again"), new EnqueueOptions { IdempotencyKey = "k-live" }),
+                new EnqueueRequest(Bytes("b")),
+                new EnqueueRequest(Bytes("c"), new EnqueueOptions { IdempotencyKey = "k-c" }),
+                new EnqueueRequest(Bytes("d")),
+            ],
+            Cancellation);
+
+        Assert.Equal([false, true, false, false, false], results.Select(r => r.Duplicate));
+        Assert.Equal(live, results[1].MessageId);
+        Assert.Equal(4, results.Where(r => !r.Duplicate).Select(r => r.MessageId).Distinct().Count());
+        var claimed = await ClaimAsync(max: 10);
+        Assert.Equal(["a", "b", "c", "d", "live"], claimed.Select(m => Encoding.UTF8.GetString(m.Payload.Span)).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
     public async Task An_invalid_message_rejects_the_whole_batch()
     {
         var invalid = await Assert.ThrowsAnyAsync<WorldValidationException>(() => Queue.EnqueueBatchAsync(

@@ -23,6 +23,11 @@ public sealed class MetricsTests
         await TelemetryRecorder.WaitUntilAsync(() => recorder.Of("world.queue.messages.processed", Queue, "telemetry-metrics").Count() >= 4);
         await host.StopAsync(TestContext.Current.CancellationToken);
 
+        // The backend's enqueue counter: one start per run (a redelivery is not an enqueue).
+        var enqueued = recorder.Of("world.queue.messages.enqueued", Queue, "telemetry-metrics").ToList();
+        Assert.Equal(2, enqueued.Where(m => Equals(m.Tags["world.outcome"], "enqueued")).Sum(m => m.Value));
+        Assert.All(enqueued, m => Assert.Equal("{message}", m.Unit));
+
         // Queue processor.
         var claimed = recorder.Of("world.queue.messages.claimed", Queue, "telemetry-metrics").ToList();
         Assert.True(claimed.Sum(m => m.Value) >= 4);
@@ -65,6 +70,16 @@ public sealed class MetricsTests
         var stepDurations = recorder.Of("world.runtime.step.duration", Workflow, "telemetry-metrics").ToList();
         Assert.Equal(6, stepDurations.Count);
         Assert.All(stepDurations, m => Assert.Equal("s", m.Unit));
+
+        // Two invocations per run (the retried step suspends it once), each counted in and out of the active runs.
+        var activeRuns = recorder.Of("world.runtime.runs.active", Workflow, "telemetry-metrics").ToList();
+        Assert.Equal([-1, -1, -1, -1, 1, 1, 1, 1], activeRuns.Select(m => m.Value).Order());
+        Assert.All(activeRuns, m => Assert.Equal("{run}", m.Unit));
+
+        // The time to the first step: once per run, though each run was invoked twice and ran two steps.
+        var firstSteps = recorder.Of("world.runtime.run.first_step.delay", Workflow, "telemetry-metrics").ToList();
+        Assert.Equal(2, firstSteps.Count);
+        Assert.All(firstSteps, m => Assert.True(m.Unit == "s" && m.Value >= 0));
 
         // No run id (nor message id) ever becomes a label: every tag value of every World measurement is checked.
         var runIds = new[] { ok.RunId, failing.RunId };
