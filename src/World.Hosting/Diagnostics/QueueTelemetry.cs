@@ -67,9 +67,53 @@ internal static class QueueTelemetry
     /// <summary>Whether anyone collects the backlog gauges, so processors read stats only then.</summary>
     public static bool BacklogCollected => Backlog.Enabled || OldestReadyAge.Enabled;
 
-    public static void ProcessorStarted(IReadOnlyCollection<string> queues, int capacity) => AddCapacity(queues, capacity);
+    // How many running processors of this process consume each queue: the backlog of a queue nobody here consumes any
+    // more is dropped rather than reported, frozen at its last sample, for as long as the process lives.
+    private static readonly Dictionary<string, int> Samplers = new(StringComparer.Ordinal);
 
-    public static void ProcessorStopped(IReadOnlyCollection<string> queues, int capacity) => AddCapacity(queues, -capacity);
+    public static void ProcessorStarted(IReadOnlyCollection<string> queues, int capacity)
+    {
+        AddCapacity(queues, capacity);
+        lock (Samplers)
+        {
+            foreach (var queue in queues)
+            {
+                Samplers[queue] = Samplers.GetValueOrDefault(queue) + 1;
+            }
+        }
+    }
+
+    public static void ProcessorStopped(IReadOnlyCollection<string> queues, int capacity)
+    {
+        AddCapacity(queues, -capacity);
+        lock (Samplers)
+        {
+            foreach (var queue in queues)
+            {
+                if (Samplers.GetValueOrDefault(queue) <= 1)
+                {
+                    Samplers.Remove(queue);
+                    BacklogSamples.TryRemove(queue, out _);
+                }
+                else
+                {
+                    Samplers[queue]--;
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// Reading the backlog failed: the gauges of these queues stop reporting until a read succeeds, so an outage shows
+    /// as missing data instead of the last numbers read before it.
+    /// </summary>
+    public static void BacklogUnavailable(IReadOnlyCollection<string> queues)
+    {
+        foreach (var queue in queues)
+        {
+            BacklogSamples.TryRemove(queue, out _);
+        }
+    }
 
     public static void RecordRenewal(string queue, string outcome)
     {
@@ -83,6 +127,14 @@ internal static class QueueTelemetry
     {
         foreach (var queue in stats)
         {
+            lock (Samplers)
+            {
+                if (!Samplers.ContainsKey(queue.QueueName))
+                {
+                    continue; // Its last processor stopped while this read was under way.
+                }
+            }
+
             BacklogSamples.AddOrUpdate(queue.QueueName, queue, (_, previous) => previous.AsOf > queue.AsOf ? previous : queue);
         }
     }

@@ -25,7 +25,7 @@ public sealed partial class QueueProcessor
                 await _queue.ReportConsumerAsync(report, stopping).ConfigureAwait(false);
                 if (QueueTelemetry.BacklogCollected)
                 {
-                    QueueTelemetry.RecordBacklog(await _queue.GetStatsAsync(_options.Queues, stopping).ConfigureAwait(false));
+                    await SampleBacklogAsync(stopping).ConfigureAwait(false);
                 }
             }
             catch (OperationCanceledException) when (stopping.IsCancellationRequested)
@@ -46,6 +46,22 @@ public sealed partial class QueueProcessor
                 return;
             }
         }
+    }
+
+    private async Task SampleBacklogAsync(CancellationToken stopping)
+    {
+        IReadOnlyList<QueueStats> stats;
+        try
+        {
+            stats = await _queue.GetStatsAsync(_options.Queues, stopping).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException || !stopping.IsCancellationRequested)
+        {
+            QueueTelemetry.BacklogUnavailable(_options.Queues);
+            throw;
+        }
+
+        QueueTelemetry.RecordBacklog(stats);
     }
 
     private async Task RemovePresenceAsync()

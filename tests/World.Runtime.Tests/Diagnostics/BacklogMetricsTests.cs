@@ -62,5 +62,10 @@ public sealed class BacklogMetricsTests
 
         await host.StopAsync(TestContext.Current.CancellationToken);
         Assert.Equal(0, recorder.Of("world.queue.handlers.capacity", Queue, Name).Sum(m => m.Value));
+
+        // Nobody in this process consumes the queue any more: its gauges stop reporting instead of freezing.
+        var before = recorder.Of("world.queue.messages", Queue, Name).Count() + recorder.Of("world.queue.oldest_ready.age", Queue, Name).Count();
+        recorder.Observe();
+        Assert.Equal(before, recorder.Of("world.queue.messages", Queue, Name).Count() + recorder.Of("world.queue.oldest_ready.age", Queue, Name).Count());
     }
 }
