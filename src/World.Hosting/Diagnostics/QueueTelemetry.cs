@@ -51,7 +51,7 @@ internal static class QueueTelemetry
         "world.queue.handlers.capacity", "{handler}", "Handler slots of the running queue processors; utilization is handlers.active over this.");
 
     public static readonly Counter<long> Renewals = Meter.CreateCounter<long>(
-        "world.queue.lease.renewals", "{renewal}", "Lease renewals (heartbeats) of running handlers, by outcome: renewed, failed (retried) or lost.");
+        "world.queue.lease.renewals", "{renewal}", "Lease renewals (heartbeats) of running handlers, by outcome: renewed, or lost (renewal failed until too close to expiry, or another consumer holds the message).");
 
     public static readonly ObservableGauge<long> Backlog = Meter.CreateObservableGauge(
         "world.queue.messages", ObserveBacklog, "{message}",

@@ -72,6 +72,9 @@ internal sealed class PostgresStreams(PostgresContext context) : IWorldStreams
 
         while (true)
         {
+            // The wake-up is taken before the read: a write that lands between the read and the wait has then already
+            // completed it, instead of being missed until the next poll.
+            var wake = context.Notifications.NextSignal(_channel);
             var page = await ReadPageAsync(streamId, next, ReadBatch, cancellationToken).ConfigureAwait(false);
             foreach (var chunk in page.Chunks)
             {
@@ -87,7 +90,7 @@ internal sealed class PostgresStreams(PostgresContext context) : IWorldStreams
             if (page.Chunks.Count == 0)
             {
                 // At the tail: wait for a write (local signal or NOTIFY) or the poll interval, then look again.
-                await context.Notifications.WaitAsync(_channel, context.Options.StreamPollInterval, cancellationToken).ConfigureAwait(false);
+                await context.Notifications.WaitAsync(_channel, context.Options.StreamPollInterval, cancellationToken, since: wake).ConfigureAwait(false);
             }
         }
     }
