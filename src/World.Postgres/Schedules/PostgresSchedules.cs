@@ -448,8 +448,9 @@ internal sealed partial class PostgresSchedules : ISchedules
 
         if (held.Count > 0)
         {
+            // Held, not handed out: the lease above does not count as an attempt (as in the other backends).
             await using var hold = new NpgsqlCommand(
-                $"UPDATE {_fires} f SET lease_owner = NULL, lease_until = u.until FROM unnest($1::text[], $2::text[], $3::timestamptz[]) AS u (schedule_id, fire_key, until) " +
+                $"UPDATE {_fires} f SET lease_owner = NULL, lease_until = u.until, attempts = f.attempts - 1 FROM unnest($1::text[], $2::text[], $3::timestamptz[]) AS u (schedule_id, fire_key, until) " +
                 "WHERE f.schedule_id = u.schedule_id AND f.fire_key = u.fire_key",
                 connection,
                 transaction);
