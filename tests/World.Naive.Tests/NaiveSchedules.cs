@@ -154,6 +154,19 @@ internal sealed class NaiveSchedules(NaiveState state) : ISchedules
                 .Take(request.Limit)
                 .ToList())
             {
+                var reviewed = ScheduleRules.ReviewRunId(entry.Value, entry.Value.RunId is { } runId && state.Runs.ContainsKey(runId), now, out var heldUntil);
+                if (reviewed is null)
+                {
+                    entry.LeaseUntil = heldUntil;
+                    continue;
+                }
+
+                if (reviewed.RunId != entry.Value.RunId)
+                {
+                    Renew(entry.Value.ScheduleId, entry.Value.RunId!, reviewed.RunId!);
+                    entry.Value = reviewed;
+                }
+
                 var definition = _schedules[entry.Value.ScheduleId].Definition;
                 entry.LeaseUntil = now + request.Lease;
                 entry.Value = entry.Value with { Attempts = entry.Value.Attempts + 1 };
@@ -181,6 +194,20 @@ internal sealed class NaiveSchedules(NaiveState state) : ISchedules
             }
 
             return Task.FromResult(completed);
+        }
+    }
+
+    // A renewed run id replaces the old one as the schedule's last run and as the run a later pending fire cancels.
+    private void Renew(string scheduleId, string oldRunId, string newRunId)
+    {
+        foreach (var fire in _fires.Values.Where(f => f.Value.ScheduleId == scheduleId && f.Value.CancelRunId == oldRunId && f.Value.Status == ScheduleFireStatus.Pending))
+        {
+            fire.Value = fire.Value with { CancelRunId = newRunId };
+        }
+
+        if (_schedules[scheduleId] is { State.LastRunId: { } last } schedule && last == oldRunId)
+        {
+            _schedules[scheduleId] = schedule with { State = schedule.State with { LastRunId = newRunId } };
         }
     }
 

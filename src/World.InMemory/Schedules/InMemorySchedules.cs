@@ -216,6 +216,19 @@ internal sealed class InMemorySchedules(InMemoryState state) : ISchedules
                     continue;
                 }
 
+                var reviewed = ScheduleRules.ReviewRunId(entry.Fire, entry.Fire.RunId is { } runId && state.FindRun(runId) is not null, now, out var heldUntil);
+                if (reviewed is null)
+                {
+                    entry.LeaseUntil = heldUntil;
+                    continue;
+                }
+
+                if (reviewed.RunId != entry.Fire.RunId)
+                {
+                    schedule = Renew(schedule, entry.Fire.RunId!, reviewed.RunId!);
+                    entry.Fire = reviewed;
+                }
+
                 entry.LeaseUntil = leaseUntil;
                 entry.Fire = entry.Fire with { Attempts = entry.Fire.Attempts + 1 };
                 claimed.Add(new ClaimedScheduleFire(entry.Fire, schedule.Definition.WorkflowName, schedule.Definition.Input.ToArray(), leaseUntil));
@@ -245,6 +258,24 @@ internal sealed class InMemorySchedules(InMemoryState state) : ISchedules
 
             return Task.FromResult(completed);
         }
+    }
+
+    // A renewed run id replaces the old one wherever the schedule refers to it: as its last run (overlap) and as the
+    // run a later pending fire cancels.
+    private Schedule Renew(Schedule schedule, string oldRunId, string newRunId)
+    {
+        foreach (var entry in _pending.Values.Where(e => e.Fire.ScheduleId == schedule.ScheduleId && e.Fire.CancelRunId == oldRunId))
+        {
+            entry.Fire = entry.Fire with { CancelRunId = newRunId };
+        }
+
+        if (schedule.State.LastRunId == oldRunId)
+        {
+            schedule = schedule with { State = schedule.State with { LastRunId = newRunId } };
+            _schedules[schedule.ScheduleId] = schedule;
+        }
+
+        return schedule;
     }
 
     // The previous run is active while it has not ended, and also while it does not exist yet because its fire is pending.

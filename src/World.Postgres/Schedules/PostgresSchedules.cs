@@ -17,6 +17,7 @@ internal sealed partial class PostgresSchedules : ISchedules
     private readonly string _schedules;
     private readonly string _fires;
     private readonly string _runs;
+    private readonly ScheduleDefinitionCache _definitions = new();
 
     public PostgresSchedules(PostgresContext context)
     {
@@ -111,6 +112,7 @@ internal sealed partial class PostgresSchedules : ISchedules
     public async Task<bool> DeleteAsync(string scheduleId, CancellationToken cancellationToken = default)
     {
         IdValidation.RequireSafeId(scheduleId, nameof(scheduleId));
+        _definitions.Remove(scheduleId);
         return await _context.ExecuteNonQueryAsync(
             $"DELETE FROM {_schedules} WHERE schedule_id = $1",
             p => p.Add(new NpgsqlParameter<string> { TypedValue = scheduleId }),
@@ -200,7 +202,7 @@ internal sealed partial class PostgresSchedules : ISchedules
 
                 // 1. Lock the due schedules other schedulers are not planning right now, with whether each one's previous
                 // run is still active (not ended, or not created yet because its fire is pending).
-                var due = new List<(ScheduleDefinition? Definition, ScheduleState State, string ScheduleId, bool PreviousActive)>();
+                var due = new List<(ScheduleDefinition? Definition, ScheduleState State, string ScheduleId, bool PreviousActive)>(request.Limit);
                 await using (var select = new NpgsqlCommand(
                     $"SELECT {Prefixed("s", ScheduleRows.Columns)}, " +
                     $"(s.last_run_id IS NOT NULL AND (r.status IN ('pending', 'running') OR (r.run_id IS NULL AND EXISTS (" +
@@ -216,7 +218,7 @@ internal sealed partial class PostgresSchedules : ISchedules
                     await using var reader = await select.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
                     while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
                     {
-                        var (definition, state, scheduleId) = ScheduleRows.ReadRaw(reader);
+                        var (definition, state, scheduleId) = ScheduleRows.ReadRaw(reader, _definitions);
                         due.Add((definition, state, scheduleId, reader.GetBoolean(15)));
                     }
                 }
@@ -255,29 +257,30 @@ internal sealed partial class PostgresSchedules : ISchedules
                 }
 
                 await WriteStatesAsync(connection, transaction, states, cancellationToken).ConfigureAwait(false);
-                await InsertFiresSetWiseAsync(connection, transaction, fires, cancellationToken).ConfigureAwait(false);
 
-                // 3. Lease due pending fires (new ones and ones whose scheduler died) to the caller.
+                // 3. Insert the fires; the new pending ones (up to the limit) are leased to the caller in the same insert,
+                // so they are not written a second time by the lease below.
                 var leaseUntil = now + request.Lease;
-                var claimed = new List<ClaimedScheduleFire>();
-                await using (var lease = new NpgsqlCommand(
-                    $"WITH due AS (SELECT schedule_id, fire_key FROM {_fires} WHERE status = 0 AND fire_at <= $1 AND (lease_until IS NULL OR lease_until <= $1) " +
-                    "ORDER BY fire_at, schedule_id, fire_key LIMIT $2 FOR UPDATE SKIP LOCKED) " +
-                    $"UPDATE {_fires} f SET lease_owner = $3, lease_until = $4, attempts = f.attempts + 1 FROM due, {_schedules} s " +
-                    "WHERE f.schedule_id = due.schedule_id AND f.fire_key = due.fire_key AND s.schedule_id = f.schedule_id " +
-                    $"RETURNING {Prefixed("f", ScheduleRows.FireColumns)}, s.workflow_name, s.input",
-                    connection,
-                    transaction))
+                var definitions = due.Where(d => d.Definition is not null).ToDictionary(d => d.ScheduleId, d => d.Definition!, StringComparer.Ordinal);
+                var leasedNew = fires.Where(f => f.Status == ScheduleFireStatus.Pending).OrderBy(f => f.FireAt).Take(request.Limit)
+                    .Select(f => f with { Attempts = 1 }).ToList();
+                var leasedKeys = leasedNew.Select(f => (f.ScheduleId, f.Key)).ToHashSet();
+                fires = fires.Select(f => leasedKeys.Contains((f.ScheduleId, f.Key)) ? f with { Attempts = 1 } : f).ToList();
+                var inserted = await InsertFiresSetWiseAsync(connection, transaction, fires, leasedKeys, request.Owner, leaseUntil, cancellationToken).ConfigureAwait(false);
+                var claimed = new List<ClaimedScheduleFire>(request.Limit);
+                foreach (var fire in leasedNew)
                 {
-                    lease.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = now.ToUniversalTime() });
-                    lease.Parameters.Add(new NpgsqlParameter<int> { TypedValue = request.Limit });
-                    lease.Parameters.Add(new NpgsqlParameter<string> { TypedValue = request.Owner });
-                    lease.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = leaseUntil.ToUniversalTime() });
-                    await using var reader = await lease.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-                    while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                    if (inserted.Contains((fire.ScheduleId, fire.Key)))
                     {
-                        claimed.Add(new ClaimedScheduleFire(ScheduleRows.ReadFire(reader), reader.GetString(14), reader.GetFieldValue<byte[]>(15), leaseUntil));
+                        var definition = definitions[fire.ScheduleId];
+                        claimed.Add(new ClaimedScheduleFire(fire, definition.WorkflowName, definition.Input.ToArray(), leaseUntil));
                     }
+                }
+
+                // 4. Lease other due pending fires (ones whose scheduler died, backfills, manual triggers) up to the limit.
+                if (claimed.Count < request.Limit)
+                {
+                    await LeasePendingAsync(connection, transaction, request, now, leaseUntil, request.Limit - claimed.Count, claimed, cancellationToken).ConfigureAwait(false);
                 }
 
                 claimed.Sort((a, b) => a.Fire.FireAt != b.Fire.FireAt ? a.Fire.FireAt.CompareTo(b.Fire.FireAt) : string.CompareOrdinal(a.Fire.ScheduleId + a.Fire.Key, b.Fire.ScheduleId + b.Fire.Key));
@@ -348,17 +351,27 @@ internal sealed partial class PostgresSchedules : ISchedules
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task InsertFiresSetWiseAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, List<ScheduleFire> fires, CancellationToken cancellationToken)
+    /// <summary>Inserts fires (set-wise), leasing those in <paramref name="leased"/> to <paramref name="owner"/>; returns the keys inserted.</summary>
+    private async Task<HashSet<(string ScheduleId, string Key)>> InsertFiresSetWiseAsync(
+        NpgsqlConnection connection,
+        NpgsqlTransaction transaction,
+        List<ScheduleFire> fires,
+        HashSet<(string ScheduleId, string Key)> leased,
+        string owner,
+        DateTimeOffset leaseUntil,
+        CancellationToken cancellationToken)
     {
+        var inserted = new HashSet<(string ScheduleId, string Key)>();
         if (fires.Count == 0)
         {
-            return;
+            return inserted;
         }
 
+        var until = Times([leaseUntil]).Single();
         await using var command = new NpgsqlCommand(
-            $"INSERT INTO {_fires} (schedule_id, fire_key, nominal_at, kind, status, run_id, fire_at, cancel_run_id, skip_reason, skipped_count, skipped_until, attempts, created_at) " +
-            "SELECT * FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::smallint[], $5::smallint[], $6::text[], $7::timestamptz[], $8::text[], $9::text[], $10::integer[], $11::timestamptz[], $12::integer[], $13::timestamptz[]) " +
-            "ON CONFLICT (schedule_id, fire_key) DO NOTHING",
+            $"INSERT INTO {_fires} (schedule_id, fire_key, nominal_at, kind, status, run_id, fire_at, cancel_run_id, skip_reason, skipped_count, skipped_until, attempts, created_at, lease_owner, lease_until) " +
+            "SELECT * FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::smallint[], $5::smallint[], $6::text[], $7::timestamptz[], $8::text[], $9::text[], $10::integer[], $11::timestamptz[], $12::integer[], $13::timestamptz[], $14::text[], $15::timestamptz[]) " +
+            "ON CONFLICT (schedule_id, fire_key) DO NOTHING RETURNING schedule_id, fire_key",
             connection,
             transaction);
         var p = command.Parameters;
@@ -375,7 +388,100 @@ internal sealed partial class PostgresSchedules : ISchedules
         p.Add(new NpgsqlParameter<string?[]> { TypedValue = Times(fires.Select(f => f.SkippedUntil)) });
         p.Add(new NpgsqlParameter<int[]> { TypedValue = fires.Select(f => f.Attempts).ToArray() });
         p.Add(new NpgsqlParameter<string?[]> { TypedValue = Times(fires.Select(f => (DateTimeOffset?)f.CreatedAt)) });
-        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        p.Add(new NpgsqlParameter<string?[]> { TypedValue = fires.Select(f => leased.Contains((f.ScheduleId, f.Key)) ? owner : null).ToArray() });
+        p.Add(new NpgsqlParameter<string?[]> { TypedValue = fires.Select(f => leased.Contains((f.ScheduleId, f.Key)) ? until : null).ToArray() });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            inserted.Add((reader.GetString(0), reader.GetString(1)));
+        }
+
+        return inserted;
+    }
+
+    /// <summary>
+    /// Leases up to <paramref name="limit"/> due pending fires nobody holds, reviewing each one's run id with
+    /// <see cref="ScheduleRules.ReviewRunId"/>: a fire pending past its run id's creation window gets a new one (here, under
+    /// the lease's row lock), one near the end of that window is held until it can be renewed.
+    /// </summary>
+    private async Task LeasePendingAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, ScheduleClaimRequest request, DateTimeOffset now, DateTimeOffset leaseUntil, int limit, List<ClaimedScheduleFire> claimed, CancellationToken cancellationToken)
+    {
+        var leased = new List<(ScheduleFire Fire, string WorkflowName, byte[] Input, bool RunExists)>();
+        await using (var lease = new NpgsqlCommand(
+            $"WITH due AS (SELECT schedule_id, fire_key FROM {_fires} WHERE status = 0 AND fire_at <= $1 AND (lease_until IS NULL OR lease_until <= $1) " +
+            "ORDER BY fire_at, schedule_id, fire_key LIMIT $2 FOR UPDATE SKIP LOCKED) " +
+            $"UPDATE {_fires} f SET lease_owner = $3, lease_until = $4, attempts = f.attempts + 1 FROM due, {_schedules} s " +
+            "WHERE f.schedule_id = due.schedule_id AND f.fire_key = due.fire_key AND s.schedule_id = f.schedule_id " +
+            $"RETURNING {Prefixed("f", ScheduleRows.FireColumns)}, s.workflow_name, s.input, EXISTS (SELECT 1 FROM {_runs} r WHERE r.run_id = f.run_id)",
+            connection,
+            transaction))
+        {
+            lease.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = now.ToUniversalTime() });
+            lease.Parameters.Add(new NpgsqlParameter<int> { TypedValue = limit });
+            lease.Parameters.Add(new NpgsqlParameter<string> { TypedValue = request.Owner });
+            lease.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = leaseUntil.ToUniversalTime() });
+            await using var reader = await lease.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                leased.Add((ScheduleRows.ReadFire(reader), reader.GetString(14), reader.GetFieldValue<byte[]>(15), reader.GetBoolean(16)));
+            }
+        }
+
+        var held = new List<(ScheduleFire Fire, DateTimeOffset Until)>();
+        var renewed = new List<(ScheduleFire Fire, string OldRunId)>();
+        foreach (var (fire, workflowName, input, runExists) in leased)
+        {
+            var reviewed = ScheduleRules.ReviewRunId(fire, runExists, now, out var heldUntil);
+            if (reviewed is null)
+            {
+                held.Add((fire, heldUntil));
+                continue;
+            }
+
+            if (reviewed.RunId != fire.RunId)
+            {
+                renewed.Add((reviewed, fire.RunId!));
+            }
+
+            claimed.Add(new ClaimedScheduleFire(reviewed, workflowName, input, leaseUntil));
+        }
+
+        if (held.Count > 0)
+        {
+            // Held, not handed out: the lease above does not count as an attempt (as in the other backends).
+            await using var hold = new NpgsqlCommand(
+                $"UPDATE {_fires} f SET lease_owner = NULL, lease_until = u.until, attempts = f.attempts - 1 FROM unnest($1::text[], $2::text[], $3::timestamptz[]) AS u (schedule_id, fire_key, until) " +
+                "WHERE f.schedule_id = u.schedule_id AND f.fire_key = u.fire_key",
+                connection,
+                transaction);
+            hold.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = held.Select(h => h.Fire.ScheduleId).ToArray() });
+            hold.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = held.Select(h => h.Fire.Key).ToArray() });
+            hold.Parameters.Add(new NpgsqlParameter<string?[]> { TypedValue = Times(held.Select(h => (DateTimeOffset?)h.Until)) });
+            await hold.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        if (renewed.Count > 0)
+        {
+            // The new run id replaces the old one on the fire, as the schedule's last run (overlap), and as the run a later
+            // pending fire cancels.
+            await using var batch = new NpgsqlBatch(connection, transaction);
+            foreach (var sql in new[]
+            {
+                $"UPDATE {_fires} f SET run_id = u.new_id FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) AS u (schedule_id, fire_key, old_id, new_id) WHERE f.schedule_id = u.schedule_id AND f.fire_key = u.fire_key",
+                $"UPDATE {_schedules} s SET last_run_id = u.new_id FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) AS u (schedule_id, fire_key, old_id, new_id) WHERE s.schedule_id = u.schedule_id AND s.last_run_id = u.old_id",
+                $"UPDATE {_fires} f SET cancel_run_id = u.new_id FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) AS u (schedule_id, fire_key, old_id, new_id) WHERE f.schedule_id = u.schedule_id AND f.cancel_run_id = u.old_id AND f.status = 0",
+            })
+            {
+                var command = new NpgsqlBatchCommand(sql);
+                command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = renewed.Select(r => r.Fire.ScheduleId).ToArray() });
+                command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = renewed.Select(r => r.Fire.Key).ToArray() });
+                command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = renewed.Select(r => r.OldRunId).ToArray() });
+                command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = renewed.Select(r => r.Fire.RunId!).ToArray() });
+                batch.BatchCommands.Add(command);
+            }
+
+            await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
     }
 
     private async Task<bool> InsertFireAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, ScheduleFire fire, CancellationToken cancellationToken)

@@ -21,20 +21,30 @@ internal static class ScheduleRows
     public static byte[] SerializeDefinition(ScheduleDefinition definition) =>
         JsonSerializer.SerializeToUtf8Bytes(definition with { Input = ReadOnlyMemory<byte>.Empty }, WorldJson.Options);
 
-    /// <summary>Reads a schedule row; a definition that no longer parses (edited by hand) is returned as null.</summary>
-    public static (ScheduleDefinition? Definition, ScheduleState State, string ScheduleId) ReadRaw(NpgsqlDataReader reader, int offset = 0)
+    /// <summary>A stored definition with its input; null when the JSON no longer parses (edited by hand).</summary>
+    public static ScheduleDefinition? ParseDefinition(string scheduleId, byte[] json, byte[] input)
     {
-        var scheduleId = reader.GetString(offset);
-        ScheduleDefinition? definition;
         try
         {
-            definition = JsonSerializer.Deserialize<ScheduleDefinition>(reader.GetFieldValue<byte[]>(offset + 2), WorldJson.Options);
-            definition = definition! with { Input = reader.GetFieldValue<byte[]>(offset + 3), ScheduleId = scheduleId };
+            var definition = JsonSerializer.Deserialize<ScheduleDefinition>(json, WorldJson.Options);
+            return definition is null ? null : definition with { Input = input, ScheduleId = scheduleId };
         }
         catch (JsonException)
         {
-            definition = null;
+            return null;
         }
+    }
+
+    /// <summary>Reads a schedule row; a definition that no longer parses (edited by hand) is returned as null.</summary>
+    /// <param name="reader">The reader, on the row.</param>
+    /// <param name="cache">Reuses the definition parsed from the same bytes before (claims); null parses every time.</param>
+    public static (ScheduleDefinition? Definition, ScheduleState State, string ScheduleId) ReadRaw(NpgsqlDataReader reader, ScheduleDefinitionCache? cache = null)
+    {
+        const int offset = 0;
+        var scheduleId = reader.GetString(offset);
+        var json = reader.GetFieldValue<byte[]>(offset + 2);
+        var input = reader.GetFieldValue<byte[]>(offset + 3);
+        var definition = cache is null ? ParseDefinition(scheduleId, json, input) : cache.GetOrParse(scheduleId, json, input);
 
         var state = new ScheduleState
         {

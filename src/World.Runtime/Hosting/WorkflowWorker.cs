@@ -9,7 +9,8 @@ namespace World.Runtime;
 
 /// <summary>
 /// The hosted worker: recovers runs left without an invocation message, then processes invocations from the queue
-/// with bounded concurrency, lease heartbeats and a graceful drain on shutdown.
+/// with bounded concurrency, lease heartbeats and a graceful drain on shutdown; beside that it runs the scheduler loop
+/// (<see cref="WorkflowScheduler"/>) unless <see cref="WorkflowSchedulerOptions.Enabled"/> is false.
 /// </summary>
 /// <remarks>
 /// The worker never stops because of the World: start-up recovery is retried with backoff until it succeeds, and the
@@ -19,13 +20,15 @@ namespace World.Runtime;
 public sealed partial class WorkflowWorker : BackgroundService
 {
     private readonly WorkflowEngine _engine;
+    private readonly WorkflowScheduler _scheduler;
     private readonly ILogger<WorkflowWorker> _logger;
     private volatile QueueProcessor? _processor;
     private volatile QueueProcessorHealth? _startupHealth;
 
-    internal WorkflowWorker(WorkflowEngine engine, ILogger<WorkflowWorker> logger)
+    internal WorkflowWorker(WorkflowEngine engine, WorkflowScheduler scheduler, ILogger<WorkflowWorker> logger)
     {
         _engine = engine;
+        _scheduler = scheduler;
         _logger = logger;
     }
 
@@ -41,12 +44,18 @@ public sealed partial class WorkflowWorker : BackgroundService
     /// <inheritdoc />
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var options = _engine.Options;
-        if (!options.EnableWorker)
+        if (!_engine.Options.EnableWorker)
         {
             return;
         }
 
+        // The scheduler loop starts at once, beside start-up recovery: firing due schedules does not wait for it.
+        await Task.WhenAll(ProcessAsync(stoppingToken), _scheduler.RunAsync(stoppingToken)).ConfigureAwait(false);
+    }
+
+    private async Task ProcessAsync(CancellationToken stoppingToken)
+    {
+        var options = _engine.Options;
         try
         {
             if (options.RecoverOnStart)

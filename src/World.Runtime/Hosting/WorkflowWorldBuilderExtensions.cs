@@ -13,7 +13,7 @@ namespace Microsoft.Extensions.DependencyInjection;
 /// <summary>
 /// Registers workflows and the runtime on a World:
 /// <c>services.AddWorld().UseInMemory().AddWorkflow&lt;OrderWorkflow&gt;()</c>. This adds an
-/// <see cref="IWorkflowClient"/> and a hosted <see cref="WorkflowWorker"/>.
+/// <see cref="IWorkflowClient"/> and a hosted <see cref="WorkflowWorker"/> (which also runs the <see cref="WorkflowScheduler"/>).
 /// </summary>
 public static class WorkflowWorldBuilderExtensions
 {
@@ -39,7 +39,7 @@ public static class WorkflowWorldBuilderExtensions
         return builder;
     }
 
-    /// <summary>Adds the runtime (client, engine, hosted worker) once and configures its options.</summary>
+    /// <summary>Adds the runtime (client, engine, hosted worker with its scheduler loop) once and configures its options.</summary>
     public static IWorldBuilder AddWorkflowRuntime(this IWorldBuilder builder, Action<WorkflowRuntimeOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
@@ -68,7 +68,14 @@ public static class WorkflowWorldBuilderExtensions
             Logger<WorkflowEngine>(provider)));
         services.AddSingleton(static provider => new WorkflowClient(provider.GetRequiredService<WorkflowEngine>()));
         services.AddSingleton<IWorkflowClient>(static provider => provider.GetRequiredService<WorkflowClient>());
-        services.AddSingleton(static provider => new WorkflowWorker(provider.GetRequiredService<WorkflowEngine>(), Logger<WorkflowWorker>(provider)));
+        services.AddOptions<WorkflowSchedulerOptions>();
+        services.AddSingleton(static provider => new WorkflowScheduler(
+            provider.GetRequiredService<WorkflowEngine>(),
+            provider.GetRequiredService<WorkflowClient>(),
+            provider.GetServices<ScheduleRegistration>(),
+            provider.GetRequiredService<IOptions<WorkflowSchedulerOptions>>().Value,
+            Logger<WorkflowScheduler>(provider)));
+        services.AddSingleton(static provider => new WorkflowWorker(provider.GetRequiredService<WorkflowEngine>(), provider.GetRequiredService<WorkflowScheduler>(), Logger<WorkflowWorker>(provider)));
         services.AddSingleton<IHostedService>(static provider => provider.GetRequiredService<WorkflowWorker>());
         return builder;
     }

@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Polly;
 using Polly.Retry;
@@ -9,16 +8,17 @@ using World.Backends;
 namespace World.Runtime;
 
 /// <summary>
-/// The scheduler loop of the hosted runtime: upserts the schedules declared in code, then fires due schedules with the
-/// shared <see cref="ScheduleFirer"/>, enqueuing each created run like a started one. Any number of processes may run
-/// it; a tick still creates exactly one run (the World keys fires by tick).
+/// The scheduler loop of the hosted runtime, run by the <see cref="WorkflowWorker"/> beside its queue processing (unless
+/// <see cref="WorkflowSchedulerOptions.Enabled"/> is false): upserts the schedules declared in code, then fires due
+/// schedules with the shared <see cref="ScheduleFirer"/>, enqueuing each created run like a started one. Any number of
+/// processes may run it; a tick still creates exactly one run (the World keys fires by tick).
 /// </summary>
 /// <remarks>
 /// The loop never dies of the World: a failed pass is logged, counted and retried with exponential back-off and jitter,
 /// and <see cref="Health"/> (the heartbeat, also a health check and metrics) says when it last succeeded and how late
 /// fires are.
 /// </remarks>
-public sealed partial class WorkflowScheduler : BackgroundService
+public sealed partial class WorkflowScheduler
 {
     private readonly WorkflowEngine _engine;
     private readonly WorkflowClient _client;
@@ -42,6 +42,9 @@ public sealed partial class WorkflowScheduler : BackgroundService
 
     /// <summary>The options.</summary>
     public WorkflowSchedulerOptions Options => _options;
+
+    /// <summary>Whether this process runs the loop: the hosted worker runs (<see cref="WorkflowRuntimeOptions.EnableWorker"/>) and the scheduler is enabled.</summary>
+    public bool Running => _options.Enabled && _engine.Options.EnableWorker;
 
     /// <summary>Runs one pass now (also what the loop does); returns what it did.</summary>
     public async Task<ScheduleFireBatch> FireDueAsync(CancellationToken cancellationToken = default)
@@ -104,10 +107,10 @@ public sealed partial class WorkflowScheduler : BackgroundService
         CancelRun = CancelPreviousAsync,
     });
 
-    /// <inheritdoc />
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    /// <summary>The loop, run by the worker until <paramref name="stoppingToken"/> fires; returns at once when not <see cref="Running"/>.</summary>
+    internal async Task RunAsync(CancellationToken stoppingToken)
     {
-        if (!_options.Enabled)
+        if (!Running)
         {
             return;
         }

@@ -1,13 +1,7 @@
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
 using World;
 using World.DependencyInjection;
 using World.Runtime;
-using World.Runtime.Execution;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -16,7 +10,11 @@ namespace Microsoft.Extensions.DependencyInjection;
 /// </summary>
 public static class WorkflowSchedulerExtensions
 {
-    /// <summary>Adds the scheduler loop (once) and configures it; <c>AddSchedule</c> calls this.</summary>
+    /// <summary>
+    /// Configures the scheduler loop, which the hosted worker runs by default (adding the runtime once);
+    /// <c>AddWorkflowScheduler(o =&gt; o.Enabled = false)</c> keeps a process's worker from firing schedules (a dedicated
+    /// worker pool), while other processes fire them.
+    /// </summary>
 #pragma warning disable RS0026 // Two AddWorkflowScheduler extensions on different receivers (IWorldBuilder, IHealthChecksBuilder), as AddDbContext/AddNpgSql do: no call can bind to both.
     public static IWorldBuilder AddWorkflowScheduler(this IWorldBuilder builder, Action<WorkflowSchedulerOptions>? configure = null)
 #pragma warning restore RS0026
@@ -28,19 +26,6 @@ public static class WorkflowSchedulerExtensions
             builder.Services.Configure(configure);
         }
 
-        if (builder.Services.Any(static d => d.ServiceType == typeof(WorkflowScheduler)))
-        {
-            return builder;
-        }
-
-        builder.Services.AddOptions<WorkflowSchedulerOptions>();
-        builder.Services.AddSingleton(static provider => new WorkflowScheduler(
-            provider.GetRequiredService<WorkflowEngine>(),
-            provider.GetRequiredService<WorkflowClient>(),
-            provider.GetServices<ScheduleRegistration>(),
-            provider.GetRequiredService<IOptions<WorkflowSchedulerOptions>>().Value,
-            provider.GetService<ILoggerFactory>()?.CreateLogger<WorkflowScheduler>() ?? NullLogger<WorkflowScheduler>.Instance));
-        builder.Services.AddSingleton<IHostedService>(static provider => provider.GetRequiredService<WorkflowScheduler>());
         return builder;
     }
 
@@ -57,7 +42,7 @@ public static class WorkflowSchedulerExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(configure);
-        builder.AddWorkflowScheduler();
+        builder.AddWorkflowRuntime();
         builder.Services.AddSingleton(new ScheduleRegistration(serializer =>
             configure(new ScheduleDefinition { ScheduleId = scheduleId, WorkflowName = workflowName, Input = serializer.Serialize(input) })));
         return builder;

@@ -11,9 +11,12 @@ public sealed class WorkflowSchedulerHealthCheck(WorkflowScheduler scheduler, Ti
     /// <inheritdoc />
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
-        if (!scheduler.Options.Enabled)
+        if (!scheduler.Running)
         {
-            return Task.FromResult(HealthCheckResult.Healthy("The scheduler is disabled in this process."));
+            // Not an outage: this process is configured not to fire schedules (other processes do).
+            return Task.FromResult(HealthCheckResult.Healthy(scheduler.Options.Enabled
+                ? "The scheduler does not run in this process: its worker is disabled (EnableWorker = false)."
+                : "The scheduler is disabled in this process (WorkflowSchedulerOptions.Enabled = false)."));
         }
 
         var health = scheduler.Health;

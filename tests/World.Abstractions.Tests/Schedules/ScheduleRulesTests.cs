@@ -260,4 +260,28 @@ public sealed class ScheduleRulesTests
         Assert.Throws<WorldValidationException>(() => ScheduleRules.BackfillFires(definition, new ScheduleBackfillRequest { From = Jan1, To = Jan1.AddDays(7) }, now));
         Assert.Throws<WorldValidationException>(() => ScheduleRules.BackfillFires(definition, new ScheduleBackfillRequest { From = Jan1, To = now.AddMinutes(1) }, now));
     }
+
+    [Fact]
+    public void A_pending_fires_run_id_is_kept_while_creatable_held_near_the_window_end_and_renewed_after_it()
+    {
+        var fire = ScheduleRules.ManualFire("s1", Jan1);
+        var windowEnd = Jan1 + IdValidation.ClientRunIdMaxAge;
+        var margin = ScheduleRules.RunIdRenewalMargin;
+
+        Assert.Same(fire, ScheduleRules.ReviewRunId(fire, runExists: false, windowEnd - margin - TimeSpan.FromSeconds(1), out _));
+        Assert.Null(ScheduleRules.ReviewRunId(fire, runExists: false, windowEnd - margin, out var heldUntil));
+        Assert.Equal(windowEnd + margin, heldUntil);
+        Assert.Null(ScheduleRules.ReviewRunId(fire, runExists: false, windowEnd + margin - TimeSpan.FromSeconds(1), out _));
+
+        var now = windowEnd + margin;
+        var renewed = ScheduleRules.ReviewRunId(fire, runExists: false, now, out _)!;
+        Assert.NotEqual(fire.RunId, renewed.RunId);
+        Assert.Equal(fire with { RunId = renewed.RunId }, renewed);
+        Assert.True(WorldIds.TryGetTimestamp(renewed.RunId!, IdPrefixes.Run, out var minted));
+        Assert.Equal(now.ToUnixTimeMilliseconds(), minted.ToUnixTimeMilliseconds());
+        IdValidation.RequireClientRunId(renewed.RunId!, now);
+
+        // A run that exists keeps its id however old: the firer finds it instead of creating another.
+        Assert.Same(fire, ScheduleRules.ReviewRunId(fire, runExists: true, Jan1.AddDays(30), out _));
+    }
 }

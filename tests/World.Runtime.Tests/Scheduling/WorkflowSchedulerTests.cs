@@ -37,8 +37,7 @@ public sealed class WorkflowSchedulerTests
         var world = provider.GetRequiredService<IWorld>();
         var worker = provider.GetRequiredService<WorkflowWorker>();
         var scheduler = provider.GetRequiredService<WorkflowScheduler>();
-        await worker.StartAsync(Cancellation);
-        await scheduler.StartAsync(Cancellation);
+        await worker.StartAsync(Cancellation); // the worker runs the scheduler loop too
 
         var deadline = DateTime.UtcNow.AddSeconds(30);
         WorkflowRun? completed = null;
@@ -56,7 +55,6 @@ public sealed class WorkflowSchedulerTests
         Assert.NotNull(scheduler.Health.LastTickAt);
         var report = await provider.GetRequiredService<HealthCheckService>().CheckHealthAsync(Cancellation);
         Assert.Equal(HealthStatus.Healthy, report.Status);
-        await scheduler.StopAsync(Cancellation);
         await worker.StopAsync(Cancellation);
     }
 
@@ -102,8 +100,9 @@ public sealed class WorkflowSchedulerTests
                 options.MaxRetryDelay = TimeSpan.FromMilliseconds(100);
             }));
         var scheduler = provider.GetRequiredService<WorkflowScheduler>();
+        var worker = provider.GetRequiredService<WorkflowWorker>();
         var health = provider.GetRequiredService<HealthCheckService>();
-        await scheduler.StartAsync(Cancellation);
+        await worker.StartAsync(Cancellation);
 
         var deadline = DateTime.UtcNow.AddSeconds(30);
         while (world.FaultySchedules.Claims.Faults < 3)
@@ -112,7 +111,7 @@ public sealed class WorkflowSchedulerTests
             await Task.Delay(20, Cancellation);
         }
 
-        Assert.False(scheduler.ExecuteTask!.IsCompleted, "the loop keeps running");
+        Assert.False(worker.ExecuteTask!.IsCompleted, "the loop keeps running");
         Assert.True(scheduler.Health.ConsecutiveFailures > 0);
         Assert.Contains("connection refused", scheduler.Health.LastError, StringComparison.Ordinal);
         Assert.NotEqual(HealthStatus.Healthy, (await health.CheckHealthAsync(Cancellation)).Status);
@@ -130,6 +129,57 @@ public sealed class WorkflowSchedulerTests
             await Task.Delay(20, Cancellation);
         }
 
-        await scheduler.StopAsync(Cancellation);
+        await worker.StopAsync(Cancellation);
+    }
+
+    [Theory]
+    [InlineData(false, true)]
+    [InlineData(true, false)]
+    public async Task A_worker_without_the_scheduler_fires_nothing_and_reports_healthy(bool schedulerEnabled, bool workerEnabled)
+    {
+        var world = new InMemoryWorld();
+        await using var provider = Build(world, builder => builder
+            .AddSchedule("every-second", "greet", "x", d => d with { Cron = "* * * * * *", Enabled = true })
+            .AddWorkflowRuntime(options => options.EnableWorker = workerEnabled)
+            .AddWorkflowScheduler(options =>
+            {
+                options.Enabled = schedulerEnabled;
+                options.PollInterval = TimeSpan.FromMilliseconds(20);
+            }));
+        var worker = provider.GetRequiredService<WorkflowWorker>();
+        var scheduler = provider.GetRequiredService<WorkflowScheduler>();
+        Assert.False(scheduler.Running);
+        await worker.StartAsync(Cancellation);
+
+        // Long enough for several passes of a running loop (which would upsert the declared schedule at once).
+        await Task.Delay(300, Cancellation);
+        await Assert.ThrowsAsync<ScheduleNotFoundException>(() => world.Schedules.GetAsync("every-second", Cancellation));
+        Assert.Null(scheduler.Health.LastTickAt);
+        var report = await provider.GetRequiredService<HealthCheckService>().CheckHealthAsync(Cancellation);
+        Assert.Equal(HealthStatus.Healthy, report.Status);
+        Assert.Contains(schedulerEnabled ? "EnableWorker" : "Enabled = false", report.Entries["world-workflow-scheduler"].Description, StringComparison.Ordinal);
+        await worker.StopAsync(Cancellation);
+    }
+
+    [Fact]
+    public async Task The_worker_runs_the_scheduler_by_default_without_add_workflow_scheduler()
+    {
+        var world = new InMemoryWorld();
+        await using var provider = Build(world, _ => { });
+        await world.Schedules.UpsertAsync(new ScheduleDefinition { ScheduleId = "every-second", WorkflowName = "greet", Input = "\"api\""u8.ToArray(), Cron = "* * * * * *", Enabled = true }, Cancellation);
+        var worker = provider.GetRequiredService<WorkflowWorker>();
+        Assert.True(provider.GetRequiredService<WorkflowScheduler>().Running);
+        await worker.StartAsync(Cancellation);
+
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while ((await world.Schedules.ListFiresAsync(new ScheduleFireQuery { ScheduleId = "every-second", Status = ScheduleFireStatus.Created }, Cancellation)).Data.Count == 0)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the worker's scheduler did not fire a schedule created through the API");
+            await Task.Delay(50, Cancellation);
+        }
+
+        var report = await provider.GetRequiredService<HealthCheckService>().CheckHealthAsync(Cancellation);
+        Assert.Equal(HealthStatus.Healthy, report.Status);
+        await worker.StopAsync(Cancellation);
     }
 }

@@ -44,14 +44,19 @@ public sealed class ScheduleFirer
         var existing = 0;
         foreach (var chunk in claim.Fires.Chunk(EventRules.MaxRunBatch))
         {
-            var requests = Array.ConvertAll(chunk, claimed => new RunCreationRequest(
+            // A fire leased before may have its run already: an earlier claimer created it and died before confirming.
+            // Such a run is found, not created again (its id may be past the window in which the World accepts it).
+            var found = await ExistingRunsAsync(chunk, cancellationToken).ConfigureAwait(false);
+            existing += found.Count;
+            var toCreate = found.Count == 0 ? chunk : Array.FindAll(chunk, claimed => !found.Contains(claimed.Fire.RunId!));
+            var requests = Array.ConvertAll(toCreate, claimed => new RunCreationRequest(
                 new RunCreated(_options.DeploymentId, claimed.WorkflowName, claimed.Input)
                 {
                     Attributes = ScheduleAttributes.For(claimed.Fire),
                     AllowReservedAttributes = true,
                 })
             { RunId = claimed.Fire.RunId });
-            var results = await _world.Events.CreateRunsAsync(requests, new CreateEventOptions { ResolveData = ResolveData.None }, cancellationToken).ConfigureAwait(false);
+            var results = requests.Length == 0 ? [] : await _world.Events.CreateRunsAsync(requests, new CreateEventOptions { ResolveData = ResolveData.None }, cancellationToken).ConfigureAwait(false);
             for (var i = 0; i < results.Count; i++)
             {
                 if (results[i].Created)
@@ -60,7 +65,7 @@ public sealed class ScheduleFirer
                 }
                 else if (results[i].Error is EntityConflictException)
                 {
-                    // The run exists: an earlier claim of this fire created it and died before confirming. Same run, not a second one.
+                    // The run exists: another claim of this fire created it meanwhile. Same run, not a second one.
                     existing++;
                 }
                 else
@@ -91,6 +96,25 @@ public sealed class ScheduleFirer
         }
 
         return new ScheduleFireBatch(claim.Planned, claim.Fires.Count, created, existing, claim.Repaired, claim.Fires.Select(f => f.Fire).ToList());
+    }
+
+    private async Task<HashSet<string>> ExistingRunsAsync(ClaimedScheduleFire[] chunk, CancellationToken cancellationToken)
+    {
+        var found = new HashSet<string>(StringComparer.Ordinal);
+        var retried = chunk.Where(claimed => claimed.Fire.Attempts > 1).Select(claimed => claimed.Fire.RunId!).ToList();
+        foreach (var ids in retried.Chunk(ReadRules.MaxGetMany))
+        {
+            var runs = await _world.Runs.GetManyAsync(ids, ReadOptions.WithoutData, cancellationToken).ConfigureAwait(false);
+            foreach (var run in runs)
+            {
+                if (run is not null)
+                {
+                    found.Add(run.RunId);
+                }
+            }
+        }
+
+        return found;
     }
 
     private async Task CancelAsync(string runId, CancellationToken cancellationToken)

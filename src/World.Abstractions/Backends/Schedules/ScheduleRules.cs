@@ -1,6 +1,7 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Buffers.Binary;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using System.Text;
 using Cronos;
@@ -57,6 +58,17 @@ public static class ScheduleRules
 
     /// <summary>The largest backfill stagger.</summary>
     public static readonly TimeSpan MaxStagger = TimeSpan.FromHours(1);
+
+    /// <summary>
+    /// How long before a pending fire's run id leaves the window in which the World accepts it
+    /// (<see cref="IdValidation.ClientRunIdMaxAge"/>) a claim stops handing it out, and how long after that window a claim
+    /// renews it. Scheduler clocks must agree to within it (see <see cref="ReviewRunId"/>).
+    /// </summary>
+    public static readonly TimeSpan RunIdRenewalMargin = TimeSpan.FromMinutes(10);
+
+    // Compiled definitions by instance: a backend that hands the same definition instance to every pass (the in-memory
+    // store, or the PostgreSQL claim's cache of parsed definitions) parses its cron and resolves its zone once.
+    private static readonly ConditionalWeakTable<ScheduleDefinition, CompiledSchedule> CompiledCache = [];
 
     /// <summary>Validates a definition: ids, names, exactly one of cron and interval, a known IANA zone, policies and bounds.</summary>
     /// <exception cref="InvalidScheduleException">The timing or a policy is invalid (code <c>INVALID_SCHEDULE</c>).</exception>
@@ -157,6 +169,47 @@ public static class ScheduleRules
     {
         var at = DateTimeOffset.FromUnixTimeMilliseconds(now.ToUnixTimeMilliseconds());
         return Pending(scheduleId, at, ScheduleTriggerKind.Manual, at, now, cancelRunId: null);
+    }
+
+    /// <summary>
+    /// Decides what a claim does with a due pending fire it is about to lease, so that a fire left pending for longer
+    /// than the World accepts its run id (schedulers down for more than a day after a claim) still creates exactly one
+    /// run: the run id is kept while it can be created (or when its run exists); it is <b>renewed</b> (a fresh run id
+    /// minted now) once it can no longer be created by anyone (more than <see cref="RunIdRenewalMargin"/> past the
+    /// window) and its run does not exist; in between the fire is held until it can be renewed.
+    /// </summary>
+    /// <remarks>
+    /// Exactly-once still comes from the fire row: the claim decides under the fire's lease lock, and a scheduler that
+    /// still holds the old run id cannot create it any more (the World refuses a run id past its window), so the old and
+    /// the new id cannot both become runs. This assumes scheduler clocks agree to within <see cref="RunIdRenewalMargin"/>.
+    /// </remarks>
+    /// <param name="fire">The pending fire.</param>
+    /// <param name="runExists">Whether a run with the fire's run id exists.</param>
+    /// <param name="now">The claim's clock.</param>
+    /// <param name="heldUntil">When a held fire can be renewed; default otherwise.</param>
+    /// <returns>The fire to lease (itself, or with a new run id), or null when it must be held until <paramref name="heldUntil"/>.</returns>
+    public static ScheduleFire? ReviewRunId(ScheduleFire fire, bool runExists, DateTimeOffset now, out DateTimeOffset heldUntil)
+    {
+        ArgumentNullException.ThrowIfNull(fire);
+        heldUntil = default;
+        if (runExists || fire.RunId is not { } runId || !WorldIds.TryGetTimestamp(runId, IdPrefixes.Run, out var minted))
+        {
+            return fire;
+        }
+
+        var windowEnds = minted + IdValidation.ClientRunIdMaxAge;
+        if (now < windowEnds - RunIdRenewalMargin)
+        {
+            return fire;
+        }
+
+        if (now >= windowEnds + RunIdRenewalMargin)
+        {
+            return fire with { RunId = WorldIds.NewRunId(now) };
+        }
+
+        heldUntil = windowEnds + RunIdRenewalMargin;
+        return null;
     }
 
     /// <summary>
@@ -490,6 +543,18 @@ public static class ScheduleRules
             throw new WorldValidationException("A schedule definition is required.", "definition");
         }
 
+        if (CompiledCache.TryGetValue(definition, out var cached))
+        {
+            return cached;
+        }
+
+        var compiled = CompileUncached(definition);
+        CompiledCache.AddOrUpdate(definition, compiled);
+        return compiled;
+    }
+
+    private static CompiledSchedule CompileUncached(ScheduleDefinition definition)
+    {
         IdValidation.RequireSafeId(definition.ScheduleId, "scheduleId");
         IdValidation.RequireName(definition.WorkflowName, "workflowName");
         if (definition.Input.Length > QueueRules.MaxPayloadBytes)
