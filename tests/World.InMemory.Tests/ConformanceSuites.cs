@@ -48,4 +48,6 @@ public sealed class InMemoryBackendParityTests : BackendParityTests<InMemoryWorl
 
 public sealed class InMemoryDispatchStatusTests : DispatchStatusTests<InMemoryWorldFactory>;
 
+public sealed class InMemoryFlowControlTests : FlowControlTests<InMemoryWorldFactory>;
+
 public sealed class InMemoryScheduleTests : ScheduleTests<InMemoryWorldFactory>;

@@ -48,4 +48,6 @@ public sealed class NaiveBackendParityTests : BackendParityTests<NaiveWorldFacto
 
 public sealed class NaiveDispatchStatusTests : DispatchStatusTests<NaiveWorldFactory>;
 
+public sealed class NaiveFlowControlTests : FlowControlTests<NaiveWorldFactory>;
+
 public sealed class NaiveScheduleTests : ScheduleTests<NaiveWorldFactory>;

@@ -48,4 +48,6 @@ public sealed class PostgresBackendParityTests : BackendParityTests<PostgresWorl
 
 public sealed class PostgresDispatchStatusTests : DispatchStatusTests<PostgresWorldFactory>;
 
+public sealed class PostgresFlowControlTests : FlowControlTests<PostgresWorldFactory>;
+
 public sealed class PostgresScheduleTests : ScheduleTests<PostgresWorldFactory>;

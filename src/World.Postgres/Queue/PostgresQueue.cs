@@ -114,8 +114,13 @@ public sealed partial class PostgresQueue : IWorldQueue
             var leaseId = Guid.NewGuid().ToString("N");
             var expiresAt = EventRules.Normalize(now + request.LeaseDuration);
 
-            // One round trip, one implicit transaction: reclaim expired leases, then lease the best available messages.
+            // One round trip, one implicit transaction: lock the gated queues' policies, reclaim expired leases, then
+            // lease the best available messages of the ungated queues and, within their policies, of the gated ones,
+            // and spend the rate limits' tokens.
             await using var batch = new NpgsqlBatch(connection);
+            var gates = new NpgsqlBatchCommand(_sql.LockGates);
+            gates.Parameters.Add(DbValues.TextArray(queues));
+            batch.BatchCommands.Add(gates);
             var reclaim = new NpgsqlBatchCommand(_sql.Reclaim);
             reclaim.Parameters.Add(DbValues.TextArray(queues));
             reclaim.Parameters.Add(DbValues.Timestamp(now));
@@ -123,35 +128,33 @@ public sealed partial class PostgresQueue : IWorldQueue
             reclaim.Parameters.Add(DbValues.Integer(QueueRules.FailuresPerFailedDelivery));
             batch.BatchCommands.Add(reclaim);
             var claim = new NpgsqlBatchCommand(queues.Length == 1 ? _sql.ClaimOne : _sql.Claim);
-            claim.Parameters.Add(queues.Length == 1 ? DbValues.Text(queues[0]) : DbValues.TextArray(queues));
-            claim.Parameters.Add(DbValues.Timestamp(now));
-            claim.Parameters.Add(DbValues.Integer(request.MaxMessages));
-            claim.Parameters.Add(DbValues.Text(leaseId));
-            claim.Parameters.Add(DbValues.Text(request.Owner));
-            claim.Parameters.Add(DbValues.Timestamp(expiresAt));
+            AddClaimParameters(claim, queues.Length == 1 ? DbValues.Text(queues[0]) : DbValues.TextArray(queues), now, request, leaseId, expiresAt);
             batch.BatchCommands.Add(claim);
+            var gated = new NpgsqlBatchCommand(_sql.ClaimGated);
+            AddClaimParameters(gated, DbValues.TextArray(queues), now, request, leaseId, expiresAt);
+            batch.BatchCommands.Add(gated);
+            var spend = new NpgsqlBatchCommand(_sql.SpendTokens);
+            spend.Parameters.Add(DbValues.TextArray(queues));
+            spend.Parameters.Add(DbValues.Timestamp(now));
+            spend.Parameters.Add(DbValues.Text(leaseId));
+            spend.Parameters.Add(DbValues.Timestamp(expiresAt));
+            batch.BatchCommands.Add(spend);
 
             var claimed = new List<(QueueMessage Message, DateTimeOffset AvailableAt)>();
             await using (var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
             {
-                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                // Rows of the two claim statements; the gate lock's rows (one column) are skipped.
+                do
                 {
-                    var message = new QueueMessage
+                    while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
                     {
-                        MessageId = reader.GetString(0),
-                        QueueName = reader.GetString(1),
-                        Payload = reader.GetFieldValue<byte[]>(2),
-                        Headers = DbValues.ReadJson<Dictionary<string, string>>(reader, 3) ?? new Dictionary<string, string>(StringComparer.Ordinal),
-                        Priority = reader.GetInt32(4),
-                        IdempotencyKey = DbValues.ReadText(reader, 5),
-                        MaxAttempts = reader.GetInt32(6),
-                        Attempt = reader.GetInt32(7),
-                        Failures = reader.GetInt32(8),
-                        EnqueuedAt = DbValues.ReadTimestamp(reader, 9),
-                        Lease = new QueueLease(reader.GetString(0), leaseId, expiresAt),
-                    };
-                    claimed.Add((message, DbValues.ReadTimestamp(reader, 10)));
+                        if (reader.FieldCount == ClaimedColumns)
+                        {
+                            claimed.Add((ReadClaimed(reader, leaseId, expiresAt), DbValues.ReadTimestamp(reader, 10)));
+                        }
+                    }
                 }
+                while (await reader.NextResultAsync(cancellationToken).ConfigureAwait(false));
             }
 
             // UPDATE … RETURNING does not keep the CTE's order: restore delivery order.
@@ -167,6 +170,34 @@ public sealed partial class PostgresQueue : IWorldQueue
             throw typed;
         }
     }
+
+    private const int ClaimedColumns = 12;
+
+    private static void AddClaimParameters(NpgsqlBatchCommand command, NpgsqlParameter queues, DateTimeOffset now, ClaimRequest request, string leaseId, DateTimeOffset expiresAt)
+    {
+        command.Parameters.Add(queues);
+        command.Parameters.Add(DbValues.Timestamp(now));
+        command.Parameters.Add(DbValues.Integer(request.MaxMessages));
+        command.Parameters.Add(DbValues.Text(leaseId));
+        command.Parameters.Add(DbValues.Text(request.Owner));
+        command.Parameters.Add(DbValues.Timestamp(expiresAt));
+    }
+
+    private static QueueMessage ReadClaimed(NpgsqlDataReader reader, string leaseId, DateTimeOffset expiresAt) => new()
+    {
+        MessageId = reader.GetString(0),
+        QueueName = reader.GetString(1),
+        Payload = reader.GetFieldValue<byte[]>(2),
+        Headers = DbValues.ReadJson<Dictionary<string, string>>(reader, 3) ?? new Dictionary<string, string>(StringComparer.Ordinal),
+        Priority = reader.GetInt32(4),
+        IdempotencyKey = DbValues.ReadText(reader, 5),
+        MaxAttempts = reader.GetInt32(6),
+        Attempt = reader.GetInt32(7),
+        Failures = reader.GetInt32(8),
+        EnqueuedAt = DbValues.ReadTimestamp(reader, 9),
+        ConcurrencyKey = DbValues.ReadText(reader, 11),
+        Lease = new QueueLease(reader.GetString(0), leaseId, expiresAt),
+    };
 
     /// <inheritdoc />
     public Task<bool> CompleteAsync(QueueLease lease, CancellationToken cancellationToken = default)
@@ -361,6 +392,12 @@ public sealed partial class PostgresQueue : IWorldQueue
             batch.BatchCommands.Add(EnqueueCommand(prepared[index], hash));
         }
 
+        // The backlog limit is checked after the rows are written, in the same transaction: a refusal rolls all back.
+        var admit = new NpgsqlBatchCommand(_sql.Admit);
+        admit.Parameters.Add(DbValues.Text(prepared[0].QueueName));
+        admit.Parameters.Add(DbValues.TextArray([.. prepared.Select(static message => message.MessageId)]));
+        batch.BatchCommands.Add(admit);
+
         if (notify)
         {
             // Wake idle consumers in other processes. Delivered at commit; delayed messages are found by polling.
@@ -376,17 +413,32 @@ public sealed partial class PostgresQueue : IWorldQueue
             results[index] = new EnqueueResult(prepared[index].MessageId, Duplicate: false);
         }
 
-        await using var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        if (unkeyed.Count > 0)
+        try
         {
-            await reader.NextResultAsync(cancellationToken).ConfigureAwait(false); // Its ids are known already.
-        }
+            await using var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            if (unkeyed.Count > 0)
+            {
+                await reader.NextResultAsync(cancellationToken).ConfigureAwait(false); // Its ids are known already.
+            }
 
-        foreach (var (index, _) in keyed)
+            foreach (var (index, _) in keyed)
+            {
+                await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+                results[index] = new EnqueueResult(reader.GetString(0), Duplicate: reader.GetBoolean(1));
+                await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            // Through the admission check, which raises when the queue is full.
+            while (await reader.NextResultAsync(cancellationToken).ConfigureAwait(false))
+            {
+            }
+        }
+        catch (PostgresException exception) when (exception.SqlState == QueueSql.QueueFullState)
         {
-            await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
-            results[index] = new EnqueueResult(reader.GetString(0), Duplicate: reader.GetBoolean(1));
-            await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
+            throw new QueueFullException(
+                prepared[0].QueueName,
+                long.Parse(exception.Detail ?? "0", System.Globalization.CultureInfo.InvariantCulture),
+                int.Parse(exception.Hint ?? "0", System.Globalization.CultureInfo.InvariantCulture));
         }
 
         return results;
@@ -406,6 +458,7 @@ public sealed partial class PostgresQueue : IWorldQueue
         insert.Parameters.Add(DbValues.Timestamp(message.EnqueuedAt));
         insert.Parameters.Add(DbValues.Timestamp(message.AvailableAt));
         insert.Parameters.Add(new NpgsqlParameter<bool> { TypedValue = message.Coalesce });
+        insert.Parameters.Add(DbValues.Text(message.ConcurrencyKey));
         return insert;
     }
 
@@ -417,6 +470,7 @@ public sealed partial class PostgresQueue : IWorldQueue
         var priorities = new int[indexes.Count];
         var maxAttempts = new int[indexes.Count];
         var availableAt = new DateTimeOffset[indexes.Count];
+        var concurrencyKeys = new string?[indexes.Count];
         for (var j = 0; j < indexes.Count; j++)
         {
             var message = prepared[indexes[j]];
@@ -426,6 +480,7 @@ public sealed partial class PostgresQueue : IWorldQueue
             priorities[j] = message.Priority;
             maxAttempts[j] = message.MaxAttempts;
             availableAt[j] = message.AvailableAt;
+            concurrencyKeys[j] = message.ConcurrencyKey;
         }
 
         var insert = new NpgsqlBatchCommand(_sql.EnqueueMany);
@@ -437,6 +492,7 @@ public sealed partial class PostgresQueue : IWorldQueue
         insert.Parameters.Add(DbValues.IntegerArray(maxAttempts));
         insert.Parameters.Add(DbValues.Timestamp(prepared[indexes[0]].EnqueuedAt));
         insert.Parameters.Add(DbValues.TimestampArray(availableAt));
+        insert.Parameters.Add(DbValues.TextArrayWithNulls(concurrencyKeys));
         return insert;
     }
 
@@ -479,6 +535,7 @@ public sealed partial class PostgresQueue : IWorldQueue
         Reason = DbValues.ReadJson<StructuredError>(reader, 9) ?? throw new InvalidDataException("A dead letter holds no reason."),
         EnqueuedAt = DbValues.ReadTimestamp(reader, 10),
         DeadLetteredAt = DbValues.ReadTimestamp(reader, 11),
+        ConcurrencyKey = DbValues.ReadText(reader, 12),
     };
 
     private static byte[] IdempotencyHash(string queueName, string key) => SHA256.HashData(Encoding.UTF8.GetBytes(queueName + "\0" + key));

@@ -38,4 +38,6 @@ public sealed class MyQueueProcessorTests : QueueProcessorTests<MyWorldFactory>;
 public sealed class MyQueueProcessorFaultTests : QueueProcessorFaultTests<MyWorldFactory>;
 public sealed class MyBackendParityTests : BackendParityTests<MyWorldFactory>;
 public sealed class MyDispatchStatusTests : DispatchStatusTests<MyWorldFactory>;
+
+public sealed class MyFlowControlTests : FlowControlTests<MyWorldFactory>;
 public sealed class MyScheduleTests : World.Testing.Schedules.ScheduleTests<MyWorldFactory>;
