@@ -114,47 +114,45 @@ public sealed partial class PostgresQueue : IWorldQueue
             var leaseId = Guid.NewGuid().ToString("N");
             var expiresAt = EventRules.Normalize(now + request.LeaseDuration);
 
-            // One round trip, one implicit transaction: lock the gated queues' policies, reclaim expired leases, then
-            // lease the best available messages of the ungated queues and, within their policies, of the gated ones,
-            // and spend the rate limits' tokens.
-            await using var batch = new NpgsqlBatch(connection);
-            var gates = new NpgsqlBatchCommand(_sql.LockGates);
-            gates.Parameters.Add(DbValues.TextArray(queues));
-            batch.BatchCommands.Add(gates);
-            var reclaim = new NpgsqlBatchCommand(_sql.Reclaim);
-            reclaim.Parameters.Add(DbValues.TextArray(queues));
-            reclaim.Parameters.Add(DbValues.Timestamp(now));
-            reclaim.Parameters.Add(DbValues.Json(QueueRules.LeaseExpired));
-            reclaim.Parameters.Add(DbValues.Integer(QueueRules.FailuresPerFailedDelivery));
-            batch.BatchCommands.Add(reclaim);
-            var claim = new NpgsqlBatchCommand(queues.Length == 1 ? _sql.ClaimOne : _sql.Claim);
-            AddClaimParameters(claim, queues.Length == 1 ? DbValues.Text(queues[0]) : DbValues.TextArray(queues), now, request, leaseId, expiresAt);
-            batch.BatchCommands.Add(claim);
-            var gated = new NpgsqlBatchCommand(_sql.ClaimGated);
-            AddClaimParameters(gated, DbValues.TextArray(queues), now, request, leaseId, expiresAt);
-            batch.BatchCommands.Add(gated);
-            var spend = new NpgsqlBatchCommand(_sql.SpendTokens);
-            spend.Parameters.Add(DbValues.TextArray(queues));
-            spend.Parameters.Add(DbValues.Timestamp(now));
-            spend.Parameters.Add(DbValues.Text(leaseId));
-            spend.Parameters.Add(DbValues.Timestamp(expiresAt));
-            batch.BatchCommands.Add(spend);
-
+            // One round trip, one implicit transaction: find the queues whose policy gates claims, reclaim expired
+            // leases, then lease the best available messages of the other queues.
             var claimed = new List<(QueueMessage Message, DateTimeOffset AvailableAt)>();
-            await using (var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+            var gated = new List<string>();
+            await using (var batch = new NpgsqlBatch(connection))
             {
-                // Rows of the two claim statements; the gate lock's rows (one column) are skipped.
-                do
-                {
-                    while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-                    {
-                        if (reader.FieldCount == ClaimedColumns)
-                        {
-                            claimed.Add((ReadClaimed(reader, leaseId, expiresAt), DbValues.ReadTimestamp(reader, 10)));
-                        }
-                    }
-                }
-                while (await reader.NextResultAsync(cancellationToken).ConfigureAwait(false));
+                var gates = new NpgsqlBatchCommand(_sql.FindGates);
+                gates.Parameters.Add(DbValues.TextArray(queues));
+                batch.BatchCommands.Add(gates);
+                var reclaim = new NpgsqlBatchCommand(_sql.Reclaim);
+                reclaim.Parameters.Add(DbValues.TextArray(queues));
+                reclaim.Parameters.Add(DbValues.Timestamp(now));
+                reclaim.Parameters.Add(DbValues.Json(QueueRules.LeaseExpired));
+                reclaim.Parameters.Add(DbValues.Integer(QueueRules.FailuresPerFailedDelivery));
+                batch.BatchCommands.Add(reclaim);
+                var claim = new NpgsqlBatchCommand(queues.Length == 1 ? _sql.ClaimOne : _sql.Claim);
+                AddClaimParameters(claim, queues.Length == 1 ? DbValues.Text(queues[0]) : DbValues.TextArray(queues), now, request, leaseId, expiresAt);
+                batch.BatchCommands.Add(claim);
+                await ReadClaimedAsync(batch, claimed, gated, leaseId, expiresAt, cancellationToken).ConfigureAwait(false);
+            }
+
+            // Gated queues: a second transaction that locks their policies, claims within them and spends tokens.
+            if (gated.Count > 0 && claimed.Count < request.MaxMessages)
+            {
+                await using var batch = new NpgsqlBatch(connection);
+                var gates = new NpgsqlBatchCommand(_sql.LockGates);
+                gates.Parameters.Add(DbValues.TextArray([.. gated]));
+                batch.BatchCommands.Add(gates);
+                var claim = new NpgsqlBatchCommand(_sql.ClaimGated);
+                // ClaimGated counts what the first transaction leased under this lease id against MaxMessages itself.
+                AddClaimParameters(claim, DbValues.TextArray([.. gated]), now, request, leaseId, expiresAt);
+                batch.BatchCommands.Add(claim);
+                var spend = new NpgsqlBatchCommand(_sql.SpendTokens);
+                spend.Parameters.Add(DbValues.TextArray([.. gated]));
+                spend.Parameters.Add(DbValues.Timestamp(now));
+                spend.Parameters.Add(DbValues.Text(leaseId));
+                spend.Parameters.Add(DbValues.Timestamp(expiresAt));
+                batch.BatchCommands.Add(spend);
+                await ReadClaimedAsync(batch, claimed, gated: null, leaseId, expiresAt, cancellationToken).ConfigureAwait(false);
             }
 
             // UPDATE … RETURNING does not keep the CTE's order: restore delivery order.
@@ -172,6 +170,36 @@ public sealed partial class PostgresQueue : IWorldQueue
     }
 
     private const int ClaimedColumns = 12;
+
+    /// <summary>
+    /// Runs a claim batch: the rows of its claim statements are leased messages; the single-column rows of its gate
+    /// statement name gated queues (collected when <paramref name="gated"/> is given).
+    /// </summary>
+    private static async Task ReadClaimedAsync(
+        NpgsqlBatch batch,
+        List<(QueueMessage Message, DateTimeOffset AvailableAt)> claimed,
+        List<string>? gated,
+        string leaseId,
+        DateTimeOffset expiresAt,
+        CancellationToken cancellationToken)
+    {
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        do
+        {
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                if (reader.FieldCount == ClaimedColumns)
+                {
+                    claimed.Add((ReadClaimed(reader, leaseId, expiresAt), DbValues.ReadTimestamp(reader, 10)));
+                }
+                else
+                {
+                    gated?.Add(reader.GetString(0));
+                }
+            }
+        }
+        while (await reader.NextResultAsync(cancellationToken).ConfigureAwait(false));
+    }
 
     private static void AddClaimParameters(NpgsqlBatchCommand command, NpgsqlParameter queues, DateTimeOffset now, ClaimRequest request, string leaseId, DateTimeOffset expiresAt)
     {

@@ -84,10 +84,12 @@ internal sealed class QueueSql
             LIMIT $3
             """);
 
-        // Flow control (FlowRules). A claim first locks the policy rows of its queues that gate claims, in name order:
-        // claims of a gated queue then run one after another, and the statements after the lock each take a fresh
-        // snapshot that sees every earlier claim's leases. Queues without such a row lock nothing and are claimed by
-        // ClaimOne/Claim, which skip gated queues; ClaimGated takes the gated ones.
+        // Flow control (FlowRules). A claim reads which of its queues have a policy that gates claims (FindGates) in its
+        // first round trip, which claims the other queues (ClaimOne/Claim skip gated ones). Only when some are gated
+        // does it take a second, in its own transaction: lock their policy rows in name order (LockGates), so claims
+        // of a gated queue run one after another and each later statement takes a fresh snapshot that sees every
+        // earlier claim's leases; then ClaimGated and SpendTokens. Queues without a policy pay one index probe.
+        FindGates = $"SELECT queue_name FROM {policies} WHERE queue_name = ANY($1) AND gates_claims";
         LockGates = $"SELECT queue_name FROM {policies} WHERE queue_name = ANY($1) AND gates_claims ORDER BY queue_name FOR UPDATE";
 
         // Per gated queue, in delivery order: FlowRules.ClaimAllowance (not paused; free slots under max_concurrency,
@@ -214,6 +216,8 @@ internal sealed class QueueSql
 
     /// <summary>The SQLSTATE <c>queue_admit</c> raises when an enqueue would exceed the queue's backlog limit.</summary>
     public const string QueueFullState = "WQ001";
+
+    public string FindGates { get; }
 
     public string LockGates { get; }
 
