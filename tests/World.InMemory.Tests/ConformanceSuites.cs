@@ -49,5 +49,7 @@ public sealed class InMemoryBackendParityTests : BackendParityTests<InMemoryWorl
 
 public sealed class InMemoryDispatchStatusTests : DispatchStatusTests<InMemoryWorldFactory>;
 
+public sealed class InMemoryFlowControlTests : FlowControlTests<InMemoryWorldFactory>;
+
 public sealed class InMemoryScheduleTests : ScheduleTests<InMemoryWorldFactory>;
 public sealed class InMemoryTelemetryTests : TelemetryTests<InMemoryWorldFactory>;

@@ -49,5 +49,7 @@ public sealed class NaiveBackendParityTests : BackendParityTests<NaiveWorldFacto
 
 public sealed class NaiveDispatchStatusTests : DispatchStatusTests<NaiveWorldFactory>;
 
+public sealed class NaiveFlowControlTests : FlowControlTests<NaiveWorldFactory>;
+
 public sealed class NaiveScheduleTests : ScheduleTests<NaiveWorldFactory>;
 public sealed class NaiveTelemetryTests : TelemetryTests<NaiveWorldFactory>;

@@ -13,6 +13,7 @@ internal sealed class NaiveQueue(NaiveState state) : IWorldQueue
     private readonly Dictionary<string, DeadLetter> _dead = new(StringComparer.Ordinal);
     private readonly Dictionary<string, QueueConsumer> _consumers = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Task> _signalAtLastClaim = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (QueuePolicy Policy, double Tokens, DateTimeOffset TokensAt)> _policies = new(StringComparer.Ordinal);
     private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public Task<EnqueueResult> EnqueueAsync(string queueName, ReadOnlyMemory<byte> payload, EnqueueOptions? options = null, CancellationToken cancellationToken = default)
@@ -21,6 +22,7 @@ internal sealed class NaiveQueue(NaiveState state) : IWorldQueue
         EnqueueResult result;
         lock (state.Gate)
         {
+            AdmitLocked([prepared]);
             result = EnqueueLocked(prepared);
         }
 
@@ -34,6 +36,11 @@ internal sealed class NaiveQueue(NaiveState state) : IWorldQueue
         EnqueueResult[] results;
         lock (state.Gate)
         {
+            if (prepared.Count > 0)
+            {
+                AdmitLocked(prepared);
+            }
+
             results = [.. prepared.Select(EnqueueLocked)];
         }
 
@@ -54,11 +61,19 @@ internal sealed class NaiveQueue(NaiveState state) : IWorldQueue
             }
 
             var leaseId = Guid.NewGuid().ToString("N");
-            var claimed = _live
-                .Where(m => m.LeaseId is null && m.AvailableAt <= now && request.QueueNames.Contains(m.Prepared.QueueName))
+            var claimed = request.QueueNames.Distinct(StringComparer.Ordinal)
+                .SelectMany(queue => ClaimableLocked(queue, request.MaxMessages, now))
                 .OrderByDescending(m => m.Prepared.Priority).ThenBy(m => m.AvailableAt).ThenBy(m => m.Prepared.MessageId, StringComparer.Ordinal)
                 .Take(request.MaxMessages)
                 .ToList();
+            foreach (var queue in claimed.GroupBy(m => m.Prepared.QueueName))
+            {
+                if (_policies.TryGetValue(queue.Key, out var flow) && flow.Policy.RateLimit is { } rate)
+                {
+                    _policies[queue.Key] = flow with { Tokens = FlowRules.Refill(rate, flow.Tokens, flow.TokensAt, now) - queue.Count(), TokensAt = now };
+                }
+            }
+
             foreach (var message in claimed)
             {
                 message.LeaseId = leaseId;
@@ -84,6 +99,7 @@ internal sealed class NaiveQueue(NaiveState state) : IWorldQueue
             if (QueueRules.IsDoneOnCompletion(message.Rerun))
             {
                 _live.Remove(message);
+                SignalLocked(); // A freed concurrency slot may let a waiting claim take more.
             }
             else
             {
@@ -240,11 +256,11 @@ internal sealed class NaiveQueue(NaiveState state) : IWorldQueue
                     ? _dead.GetValueOrDefault(deadId)
                     : _dead.Values.Where(d => d.QueueName == query.QueueName && d.IdempotencyKey == query.IdempotencyKey).MaxBy(d => d.MessageId, StringComparer.Ordinal);
             var found = live is not null
-                ? new QueueMessageState(live.Prepared.MessageId, live.Prepared.QueueName, live.AvailableAt, live.LeaseId is null ? null : live.LeaseOwner, live.LeaseId is null ? null : live.LeaseExpiresAt, live.Attempt, live.Failures, live.Prepared.EnqueuedAt, null)
+                ? new QueueMessageState(live.Prepared.MessageId, live.Prepared.QueueName, live.AvailableAt, live.LeaseId is null ? null : live.LeaseOwner, live.LeaseId is null ? null : live.LeaseExpiresAt, live.Attempt, live.Failures, live.Prepared.EnqueuedAt, null) { ConcurrencyKey = live.Prepared.ConcurrencyKey }
                 : dead is not null
                     ? new QueueMessageState(dead.MessageId, dead.QueueName, dead.DeadLetteredAt, null, null, dead.Attempts, dead.Failures, dead.EnqueuedAt, dead.DeadLetteredAt)
                     : null;
-            return Task.FromResult(DispatchRules.Explain(found, LiveConsumersLocked(now), now));
+            return Task.FromResult(DispatchRules.Explain(found, LiveConsumersLocked(now), found is null ? null : FlowStateLocked(found.QueueName, found.ConcurrencyKey, now), now));
         }
     }
 
@@ -282,6 +298,72 @@ internal sealed class NaiveQueue(NaiveState state) : IWorldQueue
         }
     }
 
+    public Task SetPolicyAsync(string queueName, QueuePolicy policy, CancellationToken cancellationToken = default)
+    {
+        FlowRules.ValidatePolicy(queueName, policy);
+        lock (state.Gate)
+        {
+            if (FlowRules.IsUnlimited(policy))
+            {
+                _policies.Remove(queueName);
+            }
+            else
+            {
+                _policies[queueName] = (policy, policy.RateLimit?.Burst ?? 0, state.Now());
+            }
+
+            SignalLocked();
+            return Task.CompletedTask;
+        }
+    }
+
+    public Task<QueuePolicy> GetPolicyAsync(string queueName, CancellationToken cancellationToken = default)
+    {
+        IdValidation.RequireName(queueName, "queueName");
+        lock (state.Gate)
+        {
+            return Task.FromResult(_policies.TryGetValue(queueName, out var flow) ? flow.Policy : QueuePolicy.Unlimited);
+        }
+    }
+
+    private List<Message> ClaimableLocked(string queue, int requested, DateTimeOffset now)
+    {
+        var available = _live
+            .Where(m => m.LeaseId is null && m.AvailableAt <= now && m.Prepared.QueueName == queue)
+            .OrderByDescending(m => m.Prepared.Priority).ThenBy(m => m.AvailableAt).ThenBy(m => m.Prepared.MessageId, StringComparer.Ordinal);
+        if (!_policies.TryGetValue(queue, out var flow) || !FlowRules.GatesClaims(flow.Policy))
+        {
+            return [.. available.Take(requested)];
+        }
+
+        var leased = _live.Where(m => m.LeaseId is not null && m.Prepared.QueueName == queue).ToList();
+        var byKey = leased.Where(m => m.Prepared.ConcurrencyKey is not null).GroupBy(m => m.Prepared.ConcurrencyKey!).ToDictionary(g => g.Key, g => g.Count());
+        return FlowRules.SelectClaimable(flow.Policy, available, m => m.Prepared.ConcurrencyKey, leased.Count, byKey, TokensLocked(queue, now), requested);
+    }
+
+    private double TokensLocked(string queue, DateTimeOffset now) =>
+        _policies.TryGetValue(queue, out var flow) && flow.Policy.RateLimit is { } rate ? FlowRules.Refill(rate, flow.Tokens, flow.TokensAt, now) : 0;
+
+    private QueueFlowState? FlowStateLocked(string queue, string? key, DateTimeOffset now)
+    {
+        if (!_policies.TryGetValue(queue, out var flow))
+        {
+            return null;
+        }
+
+        var leased = _live.Where(m => m.LeaseId is not null && m.Prepared.QueueName == queue).ToList();
+        return new QueueFlowState(flow.Policy, leased.Count, key is null ? 0 : leased.Count(m => m.Prepared.ConcurrencyKey == key), TokensLocked(queue, now));
+    }
+
+    private void AdmitLocked(IReadOnlyList<PreparedMessage> prepared)
+    {
+        var queue = prepared[0].QueueName;
+        if (_policies.TryGetValue(queue, out var flow))
+        {
+            FlowRules.AdmitEnqueue(queue, flow.Policy, _live.Count(m => m.Prepared.QueueName == queue), FlowRules.NewMessages(prepared, key => HolderOf(queue, key) is not null));
+        }
+    }
+
     private List<QueueConsumer> LiveConsumersLocked(DateTimeOffset now) =>
         [.. _consumers.Values.Where(c => DispatchRules.IsLive(c, now)).OrderBy(c => c.ConsumerId, StringComparer.Ordinal)];
 
@@ -312,6 +394,7 @@ internal sealed class NaiveQueue(NaiveState state) : IWorldQueue
         if (outcome == FailureOutcome.DeadLettered)
         {
             _live.Remove(message);
+            SignalLocked();
             _dead[message.Prepared.MessageId] = message.ToDeadLetter(error, now);
         }
         else

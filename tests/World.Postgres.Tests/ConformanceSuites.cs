@@ -49,5 +49,7 @@ public sealed class PostgresBackendParityTests : BackendParityTests<PostgresWorl
 
 public sealed class PostgresDispatchStatusTests : DispatchStatusTests<PostgresWorldFactory>;
 
+public sealed class PostgresFlowControlTests : FlowControlTests<PostgresWorldFactory>;
+
 public sealed class PostgresScheduleTests : ScheduleTests<PostgresWorldFactory>;
 public sealed class PostgresTelemetryTests : TelemetryTests<PostgresWorldFactory>;

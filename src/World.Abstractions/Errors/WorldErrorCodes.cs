@@ -60,6 +60,9 @@ public static class WorldErrorCodes
     /// <summary>The World does not offer the requested capability (501).</summary>
     public const string NotSupported = "NOT_SUPPORTED";
 
+    /// <summary>The queue is at its maximum backlog; retry once it drains (429).</summary>
+    public const string QueueFull = "QUEUE_FULL";
+
     /// <summary>A transient backend failure such as a lost connection; retrying may succeed (503).</summary>
     public const string Transient = "TRANSIENT";
 

@@ -17,6 +17,6 @@ public abstract class WorldException : Exception
     /// <summary>A stable code from <see cref="WorldErrorCodes"/>.</summary>
     public string Code { get; }
 
-    /// <summary>The HTTP-like status: 400, 404, 409, 410, 412, 413, 425, 501 or 503.</summary>
+    /// <summary>The HTTP-like status: 400, 404, 409, 410, 412, 413, 425, 429, 501 or 503.</summary>
     public int Status { get; }
 }

@@ -13,7 +13,7 @@ public static class WorldFaults
         ArgumentNullException.ThrowIfNull(exception);
         return exception switch
         {
-            WorldTransientException or TimeoutException => WorldFaultKind.Transient,
+            WorldTransientException or TimeoutException or QueueFullException => WorldFaultKind.Transient,
             WorldConfigurationException => WorldFaultKind.Configuration,
             WorldException => WorldFaultKind.Rejected,
             _ => WorldFaultKind.Unexpected,

@@ -21,6 +21,9 @@ public sealed record DeadLetter
     /// <summary>Its idempotency key, if any.</summary>
     public string? IdempotencyKey { get; init; }
 
+    /// <summary>The concurrency key it was enqueued with (<see cref="EnqueueOptions.ConcurrencyKey"/>), if any.</summary>
+    public string? ConcurrencyKey { get; init; }
+
     /// <summary>How many deliveries were made.</summary>
     public required int Attempts { get; init; }
 

@@ -23,6 +23,12 @@ public sealed record EnqueueOptions
     /// </summary>
     public bool Coalesce { get; init; }
 
+    /// <summary>
+    /// The key <see cref="QueuePolicy.MaxConcurrencyPerKey"/> counts by, e.g. a tenant or customer id: at most that many
+    /// messages with the same key run at once. Null: the message is capped only by the queue's limits.
+    /// </summary>
+    public string? ConcurrencyKey { get; init; }
+
     /// <summary>Higher is delivered first among available messages; default 0.</summary>
     public int Priority { get; init; }
 

@@ -18,6 +18,7 @@ public interface IWorldQueue
     /// Enqueues a message. With an <see cref="EnqueueOptions.IdempotencyKey"/> that a live (pending or leased)
     /// message of the same queue already has, nothing is enqueued and that message's id is returned.
     /// </summary>
+    /// <exception cref="QueueFullException">The queue is at its <see cref="QueuePolicy.MaxBacklog"/>; nothing was enqueued.</exception>
     Task<EnqueueResult> EnqueueAsync(string queueName, ReadOnlyMemory<byte> payload, EnqueueOptions? options = null, CancellationToken cancellationToken = default);
 
     /// <summary>
@@ -28,11 +29,13 @@ public interface IWorldQueue
     /// </summary>
     /// <exception cref="WorldValidationException">A request is invalid or the batch exceeds <see cref="WorldLimits.MaxEnqueueBatch"/> messages; nothing was enqueued.</exception>
     /// <exception cref="PayloadTooLargeException">A payload exceeds <see cref="WorldLimits.MaxMessagePayloadBytes"/>; nothing was enqueued.</exception>
+    /// <exception cref="QueueFullException">The new messages would take the queue beyond its <see cref="QueuePolicy.MaxBacklog"/>; nothing was enqueued.</exception>
     Task<IReadOnlyList<EnqueueResult>> EnqueueBatchAsync(string queueName, IReadOnlyList<EnqueueRequest> messages, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// Leases up to <see cref="ClaimRequest.MaxMessages"/> available messages of the named queues: highest priority
-    /// first, then earliest availability. Messages whose lease expired are reclaimed (their expiry counts as a
+    /// first, then earliest availability, within each queue's <see cref="QueuePolicy"/> (nothing from a paused queue,
+    /// never more leased than its concurrency caps, never more claims than its rate limit allows). Messages whose lease expired are reclaimed (their expiry counts as a
     /// failure; one that exhausts its attempts is dead-lettered instead of delivered).
     /// </summary>
     Task<IReadOnlyList<QueueMessage>> ClaimAsync(ClaimRequest request, CancellationToken cancellationToken = default);
@@ -98,6 +101,18 @@ public interface IWorldQueue
     /// </summary>
     /// <exception cref="WorldValidationException">The report is invalid, or the World already knows <see cref="World.Backends.DispatchRules.MaxConsumers"/> other live consumers.</exception>
     Task ReportConsumerAsync(ConsumerReport report, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Sets a queue's flow control (concurrency caps, rate limit, pause, maximum backlog), enforced from the next claim
+    /// or enqueue on, by every consumer and process. <see cref="QueuePolicy.Unlimited"/> removes every limit. A rate
+    /// limit's bucket starts full each time a policy is set.
+    /// </summary>
+    /// <exception cref="WorldValidationException">The queue name or a limit is invalid.</exception>
+    Task SetPolicyAsync(string queueName, QueuePolicy policy, CancellationToken cancellationToken = default);
+
+    /// <summary>A queue's flow control; <see cref="QueuePolicy.Unlimited"/> when none was set.</summary>
+    /// <exception cref="WorldValidationException">The queue name is invalid.</exception>
+    Task<QueuePolicy> GetPolicyAsync(string queueName, CancellationToken cancellationToken = default);
 
     /// <summary>Forgets a consumer at once (it stopped cleanly). Nothing happens when it is unknown.</summary>
     Task RemoveConsumerAsync(string consumerId, CancellationToken cancellationToken = default);

@@ -27,6 +27,9 @@ public sealed record QueueMessage
     /// <summary>The idempotency key it was enqueued with, if any.</summary>
     public string? IdempotencyKey { get; init; }
 
+    /// <summary>The concurrency key it was enqueued with (<see cref="EnqueueOptions.ConcurrencyKey"/>), if any.</summary>
+    public string? ConcurrencyKey { get; init; }
+
     /// <summary>Headers given at enqueue time.</summary>
     public IReadOnlyDictionary<string, string> Headers { get; init; } = new Dictionary<string, string>(StringComparer.Ordinal);
 

@@ -75,7 +75,9 @@ internal sealed partial class InMemoryQueue
         var now = Now();
         lock (_gate)
         {
-            return Task.FromResult(DispatchRules.Explain(FindLocked(query), LiveConsumersLocked(now), now));
+            var found = FindLocked(query);
+            var flow = found is null ? null : FlowStateLocked(found.QueueName, found.ConcurrencyKey, now);
+            return Task.FromResult(DispatchRules.Explain(found, LiveConsumersLocked(now), flow, now));
         }
     }
 
@@ -172,7 +174,7 @@ internal sealed partial class InMemoryQueue
                 entry.Attempt,
                 entry.Failures,
                 entry.Message.EnqueuedAt,
-                DeadLetteredAt: null);
+                DeadLetteredAt: null) { ConcurrencyKey = entry.Message.ConcurrencyKey };
         }
 
         var letter = query.MessageId is { } letterId

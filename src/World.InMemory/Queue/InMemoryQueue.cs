@@ -31,6 +31,7 @@ internal sealed partial class InMemoryQueue(InMemoryState state) : IWorldQueue
         EnqueueResult result;
         lock (_gate)
         {
+            AdmitLocked([prepared]);
             result = EnqueueLocked(prepared);
         }
 
@@ -46,7 +47,12 @@ internal sealed partial class InMemoryQueue(InMemoryState state) : IWorldQueue
         var results = new EnqueueResult[prepared.Count];
         lock (_gate)
         {
-            // Under one lock hold: no claim sees part of the batch.
+            // Under one lock hold: no claim sees part of the batch, and a refused batch wrote nothing.
+            if (prepared.Count > 0)
+            {
+                AdmitLocked(prepared);
+            }
+
             for (var i = 0; i < prepared.Count; i++)
             {
                 results[i] = EnqueueLocked(prepared[i]);
@@ -100,7 +106,7 @@ internal sealed partial class InMemoryQueue(InMemoryState state) : IWorldQueue
             {
                 if (_ready.TryGetValue(queueName, out var ready))
                 {
-                    candidates.AddRange(ready.Where(entry => entry.AvailableAt <= now).Take(request.MaxMessages));
+                    candidates.AddRange(ClaimableLocked(queueName, ready.Where(entry => entry.AvailableAt <= now), request.MaxMessages, now));
                 }
             }
 
@@ -116,6 +122,8 @@ internal sealed partial class InMemoryQueue(InMemoryState state) : IWorldQueue
                 _leased.Add(entry);
                 claimed.Add(entry.ToMessage());
             }
+
+            SpendTokensLocked(candidates.Take(request.MaxMessages), now);
 
             return Task.FromResult<IReadOnlyList<QueueMessage>>(claimed);
         }
@@ -370,7 +378,11 @@ internal sealed partial class InMemoryQueue(InMemoryState state) : IWorldQueue
 
     private void Remove(QueueEntry entry)
     {
-        _leased.Remove(entry);
+        if (_leased.Remove(entry) && FreesSlotLocked(entry.Message.QueueName))
+        {
+            SignalLocked();
+        }
+
         if (_ready.TryGetValue(entry.Message.QueueName, out var ready))
         {
             ready.Remove(entry);

@@ -64,8 +64,9 @@ public sealed partial class PostgresQueue
                 parameters => parameters.Add(DbValues.Bytea(IdempotencyHash(query.QueueName!, query.IdempotencyKey!))),
                 ReadState,
                 cancellationToken).ConfigureAwait(false);
+        var flow = state is null ? null : await ReadFlowStateAsync(state.QueueName, state.ConcurrencyKey, now, cancellationToken).ConfigureAwait(false);
         var consumers = await ListConsumersAsync(now, cancellationToken).ConfigureAwait(false);
-        return DispatchRules.Explain(state, consumers, now);
+        return DispatchRules.Explain(state, consumers, flow, now);
     }
 
     /// <inheritdoc />
@@ -130,5 +131,8 @@ public sealed partial class PostgresQueue
         reader.GetInt32(5),
         reader.GetInt32(6),
         DbValues.ReadTimestamp(reader, 7),
-        DbValues.ReadNullableTimestamp(reader, 8));
+        DbValues.ReadNullableTimestamp(reader, 8))
+    {
+        ConcurrencyKey = DbValues.ReadText(reader, 9),
+    };
 }

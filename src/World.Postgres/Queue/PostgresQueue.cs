@@ -118,44 +118,45 @@ public sealed partial class PostgresQueue : IWorldQueue
             var leaseId = Guid.NewGuid().ToString("N");
             var expiresAt = EventRules.Normalize(now + request.LeaseDuration);
 
-            // One round trip, one implicit transaction: reclaim expired leases, then lease the best available messages.
-            await using var batch = new NpgsqlBatch(connection);
-            var reclaim = new NpgsqlBatchCommand(_sql.Reclaim);
-            reclaim.Parameters.Add(DbValues.TextArray(queues));
-            reclaim.Parameters.Add(DbValues.Timestamp(now));
-            reclaim.Parameters.Add(DbValues.Json(QueueRules.LeaseExpired));
-            reclaim.Parameters.Add(DbValues.Integer(QueueRules.FailuresPerFailedDelivery));
-            batch.BatchCommands.Add(reclaim);
-            var claim = new NpgsqlBatchCommand(queues.Length == 1 ? _sql.ClaimOne : _sql.Claim);
-            claim.Parameters.Add(queues.Length == 1 ? DbValues.Text(queues[0]) : DbValues.TextArray(queues));
-            claim.Parameters.Add(DbValues.Timestamp(now));
-            claim.Parameters.Add(DbValues.Integer(request.MaxMessages));
-            claim.Parameters.Add(DbValues.Text(leaseId));
-            claim.Parameters.Add(DbValues.Text(request.Owner));
-            claim.Parameters.Add(DbValues.Timestamp(expiresAt));
-            batch.BatchCommands.Add(claim);
-
+            // One round trip, one implicit transaction: find the queues whose policy gates claims, reclaim expired
+            // leases, then lease the best available messages of the other queues.
             var claimed = new List<(QueueMessage Message, DateTimeOffset AvailableAt)>();
-            await using (var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+            var gated = new List<string>();
+            await using (var batch = new NpgsqlBatch(connection))
             {
-                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-                {
-                    var message = new QueueMessage
-                    {
-                        MessageId = reader.GetString(0),
-                        QueueName = reader.GetString(1),
-                        Payload = reader.GetFieldValue<byte[]>(2),
-                        Headers = DbValues.ReadJson<Dictionary<string, string>>(reader, 3) ?? new Dictionary<string, string>(StringComparer.Ordinal),
-                        Priority = reader.GetInt32(4),
-                        IdempotencyKey = DbValues.ReadText(reader, 5),
-                        MaxAttempts = reader.GetInt32(6),
-                        Attempt = reader.GetInt32(7),
-                        Failures = reader.GetInt32(8),
-                        EnqueuedAt = DbValues.ReadTimestamp(reader, 9),
-                        Lease = new QueueLease(reader.GetString(0), leaseId, expiresAt),
-                    };
-                    claimed.Add((message, DbValues.ReadTimestamp(reader, 10)));
-                }
+                var gates = new NpgsqlBatchCommand(_sql.FindGates);
+                gates.Parameters.Add(DbValues.TextArray(queues));
+                batch.BatchCommands.Add(gates);
+                var reclaim = new NpgsqlBatchCommand(_sql.Reclaim);
+                reclaim.Parameters.Add(DbValues.TextArray(queues));
+                reclaim.Parameters.Add(DbValues.Timestamp(now));
+                reclaim.Parameters.Add(DbValues.Json(QueueRules.LeaseExpired));
+                reclaim.Parameters.Add(DbValues.Integer(QueueRules.FailuresPerFailedDelivery));
+                batch.BatchCommands.Add(reclaim);
+                var claim = new NpgsqlBatchCommand(queues.Length == 1 ? _sql.ClaimOne : _sql.Claim);
+                AddClaimParameters(claim, queues.Length == 1 ? DbValues.Text(queues[0]) : DbValues.TextArray(queues), now, request, leaseId, expiresAt);
+                batch.BatchCommands.Add(claim);
+                await ReadClaimedAsync(batch, claimed, gated, leaseId, expiresAt, cancellationToken).ConfigureAwait(false);
+            }
+
+            // Gated queues: a second transaction that locks their policies, claims within them and spends tokens.
+            if (gated.Count > 0 && claimed.Count < request.MaxMessages)
+            {
+                await using var batch = new NpgsqlBatch(connection);
+                var gates = new NpgsqlBatchCommand(_sql.LockGates);
+                gates.Parameters.Add(DbValues.TextArray([.. gated]));
+                batch.BatchCommands.Add(gates);
+                var claim = new NpgsqlBatchCommand(_sql.ClaimGated);
+                // ClaimGated counts what the first transaction leased under this lease id against MaxMessages itself.
+                AddClaimParameters(claim, DbValues.TextArray([.. gated]), now, request, leaseId, expiresAt);
+                batch.BatchCommands.Add(claim);
+                var spend = new NpgsqlBatchCommand(_sql.SpendTokens);
+                spend.Parameters.Add(DbValues.TextArray([.. gated]));
+                spend.Parameters.Add(DbValues.Timestamp(now));
+                spend.Parameters.Add(DbValues.Text(leaseId));
+                spend.Parameters.Add(DbValues.Timestamp(expiresAt));
+                batch.BatchCommands.Add(spend);
+                await ReadClaimedAsync(batch, claimed, gated: null, leaseId, expiresAt, cancellationToken).ConfigureAwait(false);
             }
 
             // UPDATE … RETURNING does not keep the CTE's order: restore delivery order.
@@ -171,6 +172,64 @@ public sealed partial class PostgresQueue : IWorldQueue
             throw typed;
         }
     }
+
+    private const int ClaimedColumns = 12;
+
+    /// <summary>
+    /// Runs a claim batch: the rows of its claim statements are leased messages; the single-column rows of its gate
+    /// statement name gated queues (collected when <paramref name="gated"/> is given).
+    /// </summary>
+    private static async Task ReadClaimedAsync(
+        NpgsqlBatch batch,
+        List<(QueueMessage Message, DateTimeOffset AvailableAt)> claimed,
+        List<string>? gated,
+        string leaseId,
+        DateTimeOffset expiresAt,
+        CancellationToken cancellationToken)
+    {
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        do
+        {
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                if (reader.FieldCount == ClaimedColumns)
+                {
+                    claimed.Add((ReadClaimed(reader, leaseId, expiresAt), DbValues.ReadTimestamp(reader, 10)));
+                }
+                else
+                {
+                    gated?.Add(reader.GetString(0));
+                }
+            }
+        }
+        while (await reader.NextResultAsync(cancellationToken).ConfigureAwait(false));
+    }
+
+    private static void AddClaimParameters(NpgsqlBatchCommand command, NpgsqlParameter queues, DateTimeOffset now, ClaimRequest request, string leaseId, DateTimeOffset expiresAt)
+    {
+        command.Parameters.Add(queues);
+        command.Parameters.Add(DbValues.Timestamp(now));
+        command.Parameters.Add(DbValues.Integer(request.MaxMessages));
+        command.Parameters.Add(DbValues.Text(leaseId));
+        command.Parameters.Add(DbValues.Text(request.Owner));
+        command.Parameters.Add(DbValues.Timestamp(expiresAt));
+    }
+
+    private static QueueMessage ReadClaimed(NpgsqlDataReader reader, string leaseId, DateTimeOffset expiresAt) => new()
+    {
+        MessageId = reader.GetString(0),
+        QueueName = reader.GetString(1),
+        Payload = reader.GetFieldValue<byte[]>(2),
+        Headers = DbValues.ReadJson<Dictionary<string, string>>(reader, 3) ?? new Dictionary<string, string>(StringComparer.Ordinal),
+        Priority = reader.GetInt32(4),
+        IdempotencyKey = DbValues.ReadText(reader, 5),
+        MaxAttempts = reader.GetInt32(6),
+        Attempt = reader.GetInt32(7),
+        Failures = reader.GetInt32(8),
+        EnqueuedAt = DbValues.ReadTimestamp(reader, 9),
+        ConcurrencyKey = DbValues.ReadText(reader, 11),
+        Lease = new QueueLease(reader.GetString(0), leaseId, expiresAt),
+    };
 
     /// <inheritdoc />
     public Task<bool> CompleteAsync(QueueLease lease, CancellationToken cancellationToken = default)
@@ -365,6 +424,12 @@ public sealed partial class PostgresQueue : IWorldQueue
             batch.BatchCommands.Add(EnqueueCommand(prepared[index], hash));
         }
 
+        // The backlog limit is checked after the rows are written, in the same transaction: a refusal rolls all back.
+        var admit = new NpgsqlBatchCommand(_sql.Admit);
+        admit.Parameters.Add(DbValues.Text(prepared[0].QueueName));
+        admit.Parameters.Add(DbValues.TextArray([.. prepared.Select(static message => message.MessageId)]));
+        batch.BatchCommands.Add(admit);
+
         if (notify)
         {
             // Wake idle consumers in other processes. Delivered at commit; delayed messages are found by polling.
@@ -380,19 +445,34 @@ public sealed partial class PostgresQueue : IWorldQueue
             results[index] = new EnqueueResult(prepared[index].MessageId, Duplicate: false);
         }
 
-        await using var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        if (unkeyed.Count == 1)
+        try
         {
-            // Its ids are known already. (The multi-row INSERT of several has no RETURNING, so it yields no result
-            // set and the reader already stands on the first keyed statement's.)
-            await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
-        }
+            await using var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            if (unkeyed.Count == 1)
+            {
+                // Its ids are known already. (The multi-row INSERT of several has no RETURNING, so it yields no result
+                // set and the reader already stands on the first keyed statement's.)
+                await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
+            }
 
-        foreach (var (index, _) in keyed)
+            foreach (var (index, _) in keyed)
+            {
+                await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+                results[index] = new EnqueueResult(reader.GetString(0), Duplicate: reader.GetBoolean(1));
+                await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            // Through the admission check, which raises when the queue is full.
+            while (await reader.NextResultAsync(cancellationToken).ConfigureAwait(false))
+            {
+            }
+        }
+        catch (PostgresException exception) when (exception.SqlState == QueueSql.QueueFullState)
         {
-            await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
-            results[index] = new EnqueueResult(reader.GetString(0), Duplicate: reader.GetBoolean(1));
-            await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
+            throw new QueueFullException(
+                prepared[0].QueueName,
+                long.Parse(exception.Detail ?? "0", System.Globalization.CultureInfo.InvariantCulture),
+                int.Parse(exception.Hint ?? "0", System.Globalization.CultureInfo.InvariantCulture));
         }
 
         return results;
@@ -412,6 +492,7 @@ public sealed partial class PostgresQueue : IWorldQueue
         insert.Parameters.Add(DbValues.Timestamp(message.EnqueuedAt));
         insert.Parameters.Add(DbValues.Timestamp(message.AvailableAt));
         insert.Parameters.Add(new NpgsqlParameter<bool> { TypedValue = message.Coalesce });
+        insert.Parameters.Add(DbValues.Text(message.ConcurrencyKey));
         return insert;
     }
 
@@ -423,6 +504,7 @@ public sealed partial class PostgresQueue : IWorldQueue
         var priorities = new int[indexes.Count];
         var maxAttempts = new int[indexes.Count];
         var availableAt = new DateTimeOffset[indexes.Count];
+        var concurrencyKeys = new string?[indexes.Count];
         for (var j = 0; j < indexes.Count; j++)
         {
             var message = prepared[indexes[j]];
@@ -432,6 +514,7 @@ public sealed partial class PostgresQueue : IWorldQueue
             priorities[j] = message.Priority;
             maxAttempts[j] = message.MaxAttempts;
             availableAt[j] = message.AvailableAt;
+            concurrencyKeys[j] = message.ConcurrencyKey;
         }
 
         var insert = new NpgsqlBatchCommand(_sql.EnqueueMany);
@@ -443,6 +526,7 @@ public sealed partial class PostgresQueue : IWorldQueue
         insert.Parameters.Add(DbValues.IntegerArray(maxAttempts));
         insert.Parameters.Add(DbValues.Timestamp(prepared[indexes[0]].EnqueuedAt));
         insert.Parameters.Add(DbValues.TimestampArray(availableAt));
+        insert.Parameters.Add(DbValues.TextArrayWithNulls(concurrencyKeys));
         return insert;
     }
 
@@ -485,6 +569,7 @@ public sealed partial class PostgresQueue : IWorldQueue
         Reason = DbValues.ReadJson<StructuredError>(reader, 9) ?? throw new InvalidDataException("A dead letter holds no reason."),
         EnqueuedAt = DbValues.ReadTimestamp(reader, 10),
         DeadLetteredAt = DbValues.ReadTimestamp(reader, 11),
+        ConcurrencyKey = DbValues.ReadText(reader, 12),
     };
 
     private static byte[] IdempotencyHash(string queueName, string key) => SHA256.HashData(Encoding.UTF8.GetBytes(queueName + "\0" + key));

@@ -33,10 +33,10 @@ internal sealed class QueueInspectionSql
         MessageById = $"""
             SELECT message_id, queue_name, available_at,
                    CASE WHEN lease_id IS NULL THEN NULL ELSE lease_owner END, CASE WHEN lease_id IS NULL THEN NULL ELSE lease_expires_at END,
-                   attempt, failures, enqueued_at, NULL::timestamptz
+                   attempt, failures, enqueued_at, NULL::timestamptz, concurrency_key
             FROM {messages} WHERE message_id = $1
             UNION ALL
-            SELECT message_id, queue_name, dead_lettered_at, NULL, NULL, attempts, failures, enqueued_at, dead_lettered_at
+            SELECT message_id, queue_name, dead_lettered_at, NULL, NULL, attempts, failures, enqueued_at, dead_lettered_at, concurrency_key
             FROM {deadLetters} WHERE message_id = $1
             LIMIT 1
             """;
@@ -45,10 +45,10 @@ internal sealed class QueueInspectionSql
         MessageByKey = $"""
             (SELECT message_id, queue_name, available_at,
                    CASE WHEN lease_id IS NULL THEN NULL ELSE lease_owner END, CASE WHEN lease_id IS NULL THEN NULL ELSE lease_expires_at END,
-                    attempt, failures, enqueued_at, NULL::timestamptz
+                    attempt, failures, enqueued_at, NULL::timestamptz, concurrency_key
              FROM {messages} WHERE idempotency_hash = $1)
             UNION ALL
-            (SELECT message_id, queue_name, dead_lettered_at, NULL, NULL, attempts, failures, enqueued_at, dead_lettered_at
+            (SELECT message_id, queue_name, dead_lettered_at, NULL, NULL, attempts, failures, enqueued_at, dead_lettered_at, concurrency_key
              FROM {deadLetters} WHERE idempotency_hash = $1 ORDER BY message_id DESC LIMIT 1)
             LIMIT 1
             """;

@@ -98,6 +98,14 @@ public sealed class FaultInjectingQueue(IWorldQueue inner) : IWorldQueue
         inner.GetDispatchStatusAsync(query, cancellationToken);
 
     /// <inheritdoc />
+    public Task SetPolicyAsync(string queueName, QueuePolicy policy, CancellationToken cancellationToken = default) =>
+        inner.SetPolicyAsync(queueName, policy, cancellationToken);
+
+    /// <inheritdoc />
+    public Task<QueuePolicy> GetPolicyAsync(string queueName, CancellationToken cancellationToken = default) =>
+        inner.GetPolicyAsync(queueName, cancellationToken);
+
+    /// <inheritdoc />
     public Task ReportConsumerAsync(ConsumerReport report, CancellationToken cancellationToken = default)
     {
         ConsumerReports.OnCall();

@@ -38,5 +38,7 @@ public sealed class MyQueueProcessorTests : QueueProcessorTests<MyWorldFactory>;
 public sealed class MyQueueProcessorFaultTests : QueueProcessorFaultTests<MyWorldFactory>;
 public sealed class MyBackendParityTests : BackendParityTests<MyWorldFactory>;
 public sealed class MyDispatchStatusTests : DispatchStatusTests<MyWorldFactory>;
+
+public sealed class MyFlowControlTests : FlowControlTests<MyWorldFactory>;
 public sealed class MyScheduleTests : World.Testing.Schedules.ScheduleTests<MyWorldFactory>;
 public sealed class MyTelemetryTests : World.Testing.Diagnostics.TelemetryTests<MyWorldFactory>;

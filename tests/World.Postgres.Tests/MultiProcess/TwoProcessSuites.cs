@@ -15,3 +15,5 @@ public sealed class TwoProcessStepLifecycleTests : StepLifecycleTests<TwoProcess
 public sealed class TwoProcessQueueTests : QueueTests<TwoProcessWorldFactory>;
 
 public sealed class TwoProcessStreamTests : StreamTests<TwoProcessWorldFactory>;
+
+public sealed class TwoProcessFlowControlTests : FlowControlTests<TwoProcessWorldFactory>;

@@ -19,7 +19,7 @@ public sealed class MigrationTests(PostgresFixture postgres)
         Assert.Equal(MigrationCatalog.All.Select(m => m.Name), result.Applied.Select(m => m.Name));
         Assert.Equal(MigrationCatalog.LatestVersion, await world.ReadSchemaVersionAsync(Cancellation));
         var tables = await ScalarListAsync($"SELECT table_name::text FROM information_schema.tables WHERE table_schema = '{world.Schema}' ORDER BY 1");
-        Assert.Equal(["dead_letters", "events", "hooks", "queue_consumers", "queue_messages", "runs", "schedule_fires", "schedules", "schema_migrations", "steps", "stream_chunks", "streams", "waits"], tables);
+        Assert.Equal(["dead_letters", "events", "hooks", "queue_consumers", "queue_messages", "queue_policies", "runs", "schedule_fires", "schedules", "schema_migrations", "steps", "stream_chunks", "streams", "waits"], tables);
         var checksums = await ScalarListAsync($"SELECT checksum FROM \"{world.Schema}\".schema_migrations ORDER BY version");
         Assert.Equal(MigrationCatalog.All.Select(m => m.Checksum), checksums);
     }

@@ -120,7 +120,15 @@ public static class DispatchRules
     /// Why a message is or is not running. <paramref name="state"/> is what the backend found (null: nothing);
     /// <paramref name="consumers"/> may include lapsed reports, which are ignored.
     /// </summary>
-    public static DispatchStatus Explain(QueueMessageState? state, IReadOnlyCollection<QueueConsumer> consumers, DateTimeOffset now)
+    public static DispatchStatus Explain(QueueMessageState? state, IReadOnlyCollection<QueueConsumer> consumers, DateTimeOffset now) =>
+        Explain(state, consumers, flow: null, now);
+
+    /// <summary>
+    /// Why a message is or is not running, with its queue's flow control: an available message its queue's policy
+    /// holds back reports that reason (<see cref="FlowRules.HeldBack"/>) before any consumer reason.
+    /// <paramref name="flow"/> is null for a queue without a policy.
+    /// </summary>
+    public static DispatchStatus Explain(QueueMessageState? state, IReadOnlyCollection<QueueConsumer> consumers, QueueFlowState? flow, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(consumers);
         if (state is null)
@@ -145,6 +153,8 @@ public static class DispatchRules
                     Format("The lease held by '{0}' lapsed without settlement; the next claim of queue '{1}' reclaims it.", holder, state.QueueName)),
             _ when state.AvailableAt > now =>
                 (DispatchReason.Delayed, state.AvailableAt, null, Format("Delayed until {0:O}.", state.AvailableAt)),
+            _ when flow is not null && FlowRules.HeldBack(flow, state.ConcurrencyKey, now) is { } held =>
+                (held.Reason, held.Until, null, DescribeHeldBack(held.Reason, held.Until, state, flow)),
             _ => ReadyReasonOf(state.QueueName, consumers, now) switch
             {
                 DispatchReason.NoConsumer =>
@@ -161,6 +171,7 @@ public static class DispatchRules
             MessageId = state.MessageId,
             QueueName = state.QueueName,
             Until = until,
+            ConcurrencyKey = state.ConcurrencyKey,
             LeaseOwner = owner,
             Attempt = state.Attempt,
             Failures = state.Failures,
@@ -239,6 +250,16 @@ public static class DispatchRules
 
         return stats;
     }
+
+    private static string DescribeHeldBack(DispatchReason reason, DateTimeOffset? until, QueueMessageState state, QueueFlowState flow) => reason switch
+    {
+        DispatchReason.Paused => Format("Queue '{0}' is paused; no claim takes its messages until it is resumed.", state.QueueName),
+        DispatchReason.QueueAtConcurrencyLimit =>
+            Format("Queue '{0}' has {1} messages leased, its concurrency limit; a claim takes this one when a slot frees.", state.QueueName, flow.Leased),
+        DispatchReason.KeyAtConcurrencyLimit =>
+            Format("Concurrency key '{0}' of queue '{1}' has {2} messages leased, its limit per key; a claim takes this one when one of them settles.", state.ConcurrencyKey, state.QueueName, flow.LeasedWithKey),
+        _ => Format("Queue '{0}' is rate-limited; its next token comes at {1:O}.", state.QueueName, until),
+    };
 
     private static string Format(string format, params object?[] args) => string.Format(CultureInfo.InvariantCulture, format, args);
 }

@@ -23,6 +23,9 @@ public sealed record PreparedMessage
     /// <summary>The idempotency key, if any.</summary>
     public string? IdempotencyKey { get; init; }
 
+    /// <summary>The concurrency key, if any.</summary>
+    public string? ConcurrencyKey { get; init; }
+
     /// <summary>Whether a duplicate merges into the live message (<see cref="EnqueueOptions.Coalesce"/>).</summary>
     public bool Coalesce { get; init; }
 
@@ -46,6 +49,7 @@ public sealed record PreparedMessage
         MaxAttempts = MaxAttempts,
         Priority = Priority,
         IdempotencyKey = IdempotencyKey,
+        ConcurrencyKey = ConcurrencyKey,
         Headers = Headers,
         EnqueuedAt = EnqueuedAt,
         Lease = lease,
@@ -60,6 +64,7 @@ public sealed record PreparedMessage
         Headers = Headers,
         Priority = Priority,
         IdempotencyKey = IdempotencyKey,
+        ConcurrencyKey = ConcurrencyKey,
         Attempts = attempts,
         Failures = failures,
         MaxAttempts = MaxAttempts,

@@ -2,7 +2,7 @@ using System.Diagnostics.CodeAnalysis;
 namespace World.Backends;
 
 /// <summary>
-/// What a backend reads about one message for <see cref="DispatchRules.Explain"/>: a live message, or a dead letter
+/// What a backend reads about one message for <see cref="DispatchRules.Explain(QueueMessageState?, IReadOnlyCollection{QueueConsumer}, DateTimeOffset)"/>: a live message, or a dead letter
 /// when <see cref="DeadLetteredAt"/> is set.
 /// </summary>
 /// <param name="MessageId">The message.</param>
@@ -24,4 +24,8 @@ public sealed record QueueMessageState(
     int Attempt,
     int Failures,
     DateTimeOffset EnqueuedAt,
-    DateTimeOffset? DeadLetteredAt);
+    DateTimeOffset? DeadLetteredAt)
+{
+    /// <summary>Its concurrency key, if any (flow control explains a message held back by its key).</summary>
+    public string? ConcurrencyKey { get; init; }
+}

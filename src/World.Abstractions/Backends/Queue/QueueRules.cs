@@ -100,6 +100,7 @@ public static class QueueRules
             Headers = letter.Headers,
             Priority = letter.Priority,
             IdempotencyKey = letter.IdempotencyKey,
+            ConcurrencyKey = letter.ConcurrencyKey,
             MaxAttempts = letter.MaxAttempts,
             EnqueuedAt = letter.EnqueuedAt,
             AvailableAt = EventRules.Normalize(now),
@@ -129,6 +130,11 @@ public static class QueueRules
             IdValidation.RequireName(options.IdempotencyKey, "idempotencyKey");
         }
 
+        if (options.ConcurrencyKey is not null)
+        {
+            IdValidation.RequireKey(options.ConcurrencyKey, "concurrencyKey", IdValidation.MaxKeyBytes);
+        }
+
         if (options.Coalesce && options.IdempotencyKey is null)
         {
             throw new WorldValidationException("coalesce needs an idempotencyKey: it merges into the live message holding that key.", "coalesce");
@@ -149,6 +155,7 @@ public static class QueueRules
             Headers = headers,
             Priority = options.Priority,
             IdempotencyKey = options.IdempotencyKey,
+            ConcurrencyKey = options.ConcurrencyKey,
             Coalesce = options.Coalesce,
             MaxAttempts = options.MaxAttempts,
             EnqueuedAt = now,

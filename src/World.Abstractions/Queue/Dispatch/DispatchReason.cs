@@ -42,4 +42,22 @@ public enum DispatchReason
 
     /// <summary>Its failure budget is spent: it waits in the dead-letter store for an operator to replay or purge it.</summary>
     DeadLettered,
+
+    /// <summary>Available, but its queue is paused (<see cref="QueuePolicy.Paused"/>): no claim takes it until the queue is resumed.</summary>
+    Paused,
+
+    /// <summary>
+    /// Available, but its queue already has <see cref="QueuePolicy.MaxConcurrency"/> messages leased: a claim takes it
+    /// once one of them settles or its lease lapses.
+    /// </summary>
+    QueueAtConcurrencyLimit,
+
+    /// <summary>
+    /// Available, but <see cref="QueuePolicy.MaxConcurrencyPerKey"/> messages with its concurrency key
+    /// (<see cref="DispatchStatus.ConcurrencyKey"/>) are leased already: a claim takes it once one of them settles.
+    /// </summary>
+    KeyAtConcurrencyLimit,
+
+    /// <summary>Available, but its queue's rate limit (<see cref="QueuePolicy.RateLimit"/>) has no token before <see cref="DispatchStatus.Until"/>.</summary>
+    RateLimited,
 }

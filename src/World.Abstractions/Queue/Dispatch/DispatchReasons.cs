@@ -15,6 +15,10 @@ public static class DispatchReasons
         DispatchReason.NoConsumer => "no_consumer",
         DispatchReason.ConsumersAtCapacity => "consumers_at_capacity",
         DispatchReason.DeadLettered => "dead_lettered",
+        DispatchReason.Paused => "paused",
+        DispatchReason.QueueAtConcurrencyLimit => "queue_at_concurrency_limit",
+        DispatchReason.KeyAtConcurrencyLimit => "key_at_concurrency_limit",
+        DispatchReason.RateLimited => "rate_limited",
         _ => throw new ArgumentOutOfRangeException(nameof(reason), reason, "Not a dispatch reason."),
     };
 }

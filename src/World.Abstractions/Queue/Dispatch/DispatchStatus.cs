@@ -17,9 +17,12 @@ public sealed record DispatchStatus
 
     /// <summary>
     /// When the reason ends by itself: the availability time of a <see cref="DispatchReason.Delayed"/> message, the
-    /// lease expiry of a <see cref="DispatchReason.Running"/> one.
+    /// lease expiry of a <see cref="DispatchReason.Running"/> one, the next token of a <see cref="DispatchReason.RateLimited"/> one.
     /// </summary>
     public DateTimeOffset? Until { get; init; }
+
+    /// <summary>The message's concurrency key (<see cref="EnqueueOptions.ConcurrencyKey"/>), if any.</summary>
+    public string? ConcurrencyKey { get; init; }
 
     /// <summary>The owner of the lease (<see cref="ClaimRequest.Owner"/>) of a running or lapsed message.</summary>
     public string? LeaseOwner { get; init; }
