@@ -1,3 +1,4 @@
+using World.Testing.Admin;
 using World.Testing.Enrolment;
 using World.Testing.Queue;
 using World.Testing.Schedules;
@@ -49,3 +50,5 @@ public sealed class InMemoryBackendParityTests : BackendParityTests<InMemoryWorl
 public sealed class InMemoryDispatchStatusTests : DispatchStatusTests<InMemoryWorldFactory>;
 
 public sealed class InMemoryScheduleTests : ScheduleTests<InMemoryWorldFactory>;
+
+public sealed class InMemoryAdminTests : AdminTests<InMemoryWorldFactory>;

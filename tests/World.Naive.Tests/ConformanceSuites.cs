@@ -1,3 +1,4 @@
+using World.Testing.Admin;
 using World.Testing.Enrolment;
 using World.Testing.Queue;
 using World.Testing.Schedules;
@@ -49,3 +50,5 @@ public sealed class NaiveBackendParityTests : BackendParityTests<NaiveWorldFacto
 public sealed class NaiveDispatchStatusTests : DispatchStatusTests<NaiveWorldFactory>;
 
 public sealed class NaiveScheduleTests : ScheduleTests<NaiveWorldFactory>;
+
+public sealed class NaiveAdminTests : AdminTests<NaiveWorldFactory>;

@@ -1,3 +1,4 @@
+using World.Testing.Admin;
 using World.Testing.Enrolment;
 using World.Testing.Queue;
 using World.Testing.Schedules;
@@ -49,3 +50,5 @@ public sealed class PostgresBackendParityTests : BackendParityTests<PostgresWorl
 public sealed class PostgresDispatchStatusTests : DispatchStatusTests<PostgresWorldFactory>;
 
 public sealed class PostgresScheduleTests : ScheduleTests<PostgresWorldFactory>;
+
+public sealed class PostgresAdminTests : AdminTests<PostgresWorldFactory>;

@@ -39,3 +39,5 @@ public sealed class MyQueueProcessorFaultTests : QueueProcessorFaultTests<MyWorl
 public sealed class MyBackendParityTests : BackendParityTests<MyWorldFactory>;
 public sealed class MyDispatchStatusTests : DispatchStatusTests<MyWorldFactory>;
 public sealed class MyScheduleTests : World.Testing.Schedules.ScheduleTests<MyWorldFactory>;
+
+public sealed class MyAdminTests : World.Testing.Admin.AdminTests<MyWorldFactory>;
