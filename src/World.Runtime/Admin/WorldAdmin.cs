@@ -236,9 +236,9 @@ public sealed class WorldAdmin : IWorldAdmin
         }
         catch (Exception exception) when (WorldFaults.Classify(exception) is WorldFaultKind.Transient or WorldFaultKind.Configuration)
         {
-            // The exception's message comes from the driver; it names hosts and users, never the password.
+            // The messages come from the World and its driver; they name hosts, users and databases, never the password.
             LogUnhealthy(_logger, exception.GetType().Name);
-            return new WorldHealthReport { Problems = [$"The World does not answer: {exception.Message}"], Queues = [] };
+            return new WorldHealthReport { Problems = [$"The World does not answer: {WorldFaults.Describe(exception)}"], Queues = [] };
         }
     }
 
