@@ -157,7 +157,7 @@ internal static class WorldCommandLine
                 ("Completed", CliOutput.Time(run.CompletedAt)),
                 ("Error", Format.Error(run.Error)),
                 ("Events", detail.EventCount.ToString(CultureInfo.InvariantCulture)),
-                ("Dispatch", detail.Dispatch is { } dispatch ? $"{dispatch.Code}: {dispatch.Description}" : "-"),
+                ("Dispatch", detail.Dispatch is { } dispatch ? Dispatch(dispatch) : "-"),
             };
             properties.AddRange(run.Attributes.OrderBy(static pair => pair.Key, StringComparer.Ordinal).Select(static pair => ($"Attribute {pair.Key}", (string?)pair.Value)));
             session.Output.Properties(properties);
@@ -546,6 +546,22 @@ internal static class WorldCommandLine
         }
 
         return ExitCodes.Ok;
+    }
+
+    private static string Dispatch(DispatchStatus dispatch)
+    {
+        var text = $"{dispatch.Code}: {dispatch.Description}";
+        if (dispatch.LeaseOwner is { } owner)
+        {
+            text += $" Lease owner: {owner}.";
+        }
+
+        if (dispatch.Until is { } until)
+        {
+            text += $" Until {CliOutput.Time(until)}.";
+        }
+
+        return text + $" Attempts: {dispatch.Attempt} ({dispatch.Failures} failed).";
     }
 
     private static string Timing(ScheduleDefinition definition) =>
