@@ -18,6 +18,7 @@ public sealed class CliFixture : IAsyncLifetime
 {
     private PostgresTestServer? _server;
     private NpgsqlDataSource? _dataSource;
+    private readonly System.Collections.Concurrent.ConcurrentQueue<string> _schemas = new();
     private int _nextSchema;
 
     /// <summary>The connection string the tool is given, with a password.</summary>
@@ -45,6 +46,7 @@ public sealed class CliFixture : IAsyncLifetime
     public async Task<PostgresWorld> CreateWorldAsync(bool migrate = true)
     {
         var schema = $"cli{Interlocked.Increment(ref _nextSchema)}_{Guid.NewGuid():N}"[..20];
+        _schemas.Enqueue(schema);
         var world = new PostgresWorld(_dataSource!, new PostgresWorldOptions { Schema = schema });
         if (migrate)
         {
@@ -96,6 +98,16 @@ public sealed class CliFixture : IAsyncLifetime
 
     public async ValueTask DisposeAsync()
     {
+        if (_dataSource is not null && _server is { IsThrowaway: false })
+        {
+            // A shared server keeps nothing of the run.
+            while (_schemas.TryDequeue(out var schema))
+            {
+                await using var command = _dataSource.CreateCommand($"DROP SCHEMA IF EXISTS \"{schema}\" CASCADE");
+                await command.ExecuteNonQueryAsync();
+            }
+        }
+
         if (_dataSource is not null)
         {
             await _dataSource.DisposeAsync();

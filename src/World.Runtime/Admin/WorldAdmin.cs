@@ -107,6 +107,8 @@ public sealed class WorldAdmin : IWorldAdmin
     /// <inheritdoc />
     public async Task<RunCancellation> CancelRunAsync(string runId, bool includeDescendants, string? reason = null, CancellationToken cancellationToken = default)
     {
+        // Every argument is checked before anything is read or changed, in parameter order.
+        IdValidation.RequireSafeId(runId, "runId");
         TextRules.RequireText(reason, "reason", EventRules.MaxCancelReasonBytes);
         var root = await _world.Runs.GetAsync(runId, ReadOptions.WithoutData, cancellationToken).ConfigureAwait(false);
         var cancelled = new List<string>();
