@@ -16,7 +16,7 @@ namespace World.Postgres;
 /// Thread-safe; create one per process and share it. <see cref="StartAsync"/> applies pending migrations unless
 /// <see cref="PostgresWorldOptions.MigrateOnStart"/> is off.
 /// </remarks>
-public sealed class PostgresWorld : IWorld
+public sealed class PostgresWorld : IWorld, IWorldSchema
 {
     private readonly PostgresContext _context;
     private readonly NpgsqlDataSource? _ownedDataSource;
@@ -137,6 +137,22 @@ public sealed class PostgresWorld : IWorld
             throw typed;
         }
     }
+
+    /// <inheritdoc />
+    async Task<SchemaStatus> IWorldSchema.GetSchemaStatusAsync(CancellationToken cancellationToken) =>
+        StatusAt(await ReadSchemaVersionAsync(cancellationToken).ConfigureAwait(false));
+
+    /// <inheritdoc />
+    async Task<SchemaStatus> IWorldSchema.MigrateSchemaAsync(CancellationToken cancellationToken) =>
+        StatusAt((await MigrateAsync(cancellationToken).ConfigureAwait(false)).CurrentVersion);
+
+    private static SchemaStatus StatusAt(int version) => new()
+    {
+        Managed = true,
+        CurrentVersion = version,
+        LatestVersion = MigrationCatalog.LatestVersion,
+        PendingMigrations = [.. MigrationCatalog.All.Where(migration => migration.Version > version).Select(static migration => migration.Name)],
+    };
 
     /// <inheritdoc />
     public async ValueTask DisposeAsync()

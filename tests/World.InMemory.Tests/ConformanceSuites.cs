@@ -1,4 +1,5 @@
 using World.Testing.Diagnostics;
+using World.Testing.Admin;
 using World.Testing.Enrolment;
 using World.Testing.Queue;
 using World.Testing.Schedules;
@@ -53,3 +54,5 @@ public sealed class InMemoryFlowControlTests : FlowControlTests<InMemoryWorldFac
 
 public sealed class InMemoryScheduleTests : ScheduleTests<InMemoryWorldFactory>;
 public sealed class InMemoryTelemetryTests : TelemetryTests<InMemoryWorldFactory>;
+
+public sealed class InMemoryAdminTests : AdminTests<InMemoryWorldFactory>;

@@ -1,4 +1,5 @@
 using World.Testing.Diagnostics;
+using World.Testing.Admin;
 using World.Testing.Enrolment;
 using World.Testing.Queue;
 using World.Testing.Schedules;
@@ -53,3 +54,5 @@ public sealed class NaiveFlowControlTests : FlowControlTests<NaiveWorldFactory>;
 
 public sealed class NaiveScheduleTests : ScheduleTests<NaiveWorldFactory>;
 public sealed class NaiveTelemetryTests : TelemetryTests<NaiveWorldFactory>;
+
+public sealed class NaiveAdminTests : AdminTests<NaiveWorldFactory>;

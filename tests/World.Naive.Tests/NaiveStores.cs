@@ -41,9 +41,8 @@ internal sealed class NaiveStores(NaiveState state) : IRunStore, IStepStore, IEv
         var page = ReadRules.ValidateRunQuery(query);
         lock (state.Gate)
         {
-            var runs = state.Runs.Values.Where(run =>
-                (query.WorkflowName is null || run.WorkflowName == query.WorkflowName)
-                && (query.Statuses is null || query.Statuses.Contains(run.Status)));
+            var filter = ReadRules.RunFilterOf(query);
+            var runs = state.Runs.Values.Where(filter.Matches);
             return Task.FromResult(NaivePaging.Page(runs, run => run.RunId, page, CursorListing.Runs, PageCursor.Unscoped, run => DataResolution.Apply(run, query.ResolveData)));
         }
     }

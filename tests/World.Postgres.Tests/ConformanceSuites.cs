@@ -1,4 +1,5 @@
 using World.Testing.Diagnostics;
+using World.Testing.Admin;
 using World.Testing.Enrolment;
 using World.Testing.Queue;
 using World.Testing.Schedules;
@@ -53,3 +54,5 @@ public sealed class PostgresFlowControlTests : FlowControlTests<PostgresWorldFac
 
 public sealed class PostgresScheduleTests : ScheduleTests<PostgresWorldFactory>;
 public sealed class PostgresTelemetryTests : TelemetryTests<PostgresWorldFactory>;
+
+public sealed class PostgresAdminTests : AdminTests<PostgresWorldFactory>;

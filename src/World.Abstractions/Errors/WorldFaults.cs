@@ -22,4 +22,23 @@ public static class WorldFaults
 
     /// <summary>Whether retrying the same call may succeed without anyone changing anything.</summary>
     public static bool IsTransient(Exception exception) => Classify(exception) == WorldFaultKind.Transient;
+
+    /// <summary>
+    /// The message of <paramref name="exception"/> followed by those of its inner exceptions (the driver's words: which
+    /// host, which database), for operators. World and driver messages name hosts, users and databases, never passwords.
+    /// </summary>
+    public static string Describe(Exception exception)
+    {
+        ArgumentNullException.ThrowIfNull(exception);
+        var text = new System.Text.StringBuilder(exception.Message);
+        for (var cause = exception.InnerException; cause is not null; cause = cause.InnerException)
+        {
+            if (!text.ToString().Contains(cause.Message, StringComparison.Ordinal))
+            {
+                text.Append(" Cause: ").Append(cause.Message);
+            }
+        }
+
+        return text.ToString();
+    }
 }

@@ -34,22 +34,15 @@ internal sealed class InMemoryRunStore(InMemoryState state) : IRunStore
         state.ThrowIfDisposed();
         query ??= new RunQuery();
         var page = ReadRules.ValidateRunQuery(query);
-        if (query.Statuses is { Count: 0 })
+        var filter = ReadRules.RunFilterOf(query);
+        if (filter.MatchesNothing)
         {
             return Task.FromResult(new Page<WorkflowRun>([], null, false));
         }
 
-        var statuses = query.Statuses?.ToHashSet();
-        var ids = state.RunIdsAfter(page.After, page.Order, Matches, page.Limit + 1);
+        var ids = state.RunIdsAfter(page.After, page.Order, runId => filter.Matches(state.FindRun(runId)!.Run), page.Limit + 1);
         var runs = ids.Take(page.Limit).Select(id => World.Backends.DataResolution.Apply(state.FindRun(id)!.Run, query.ResolveData)).ToList();
         return Task.FromResult(new Page<WorkflowRun>(runs, runs.Count == 0 ? null : PageCursor.Encode(CursorListing.Runs, PageCursor.Unscoped, runs[^1].RunId), ids.Count > page.Limit));
-
-        bool Matches(string runId)
-        {
-            var run = state.FindRun(runId)!.Run;
-            return (query.WorkflowName is null || string.Equals(run.WorkflowName, query.WorkflowName, StringComparison.Ordinal))
-                && (statuses is null || statuses.Contains(run.Status));
-        }
     }
 
     public async Task<WorkflowRun> WaitForTerminalStatusAsync(string runId, TimeSpan timeout, ReadOptions? options = null, CancellationToken cancellationToken = default)

@@ -40,6 +40,10 @@ internal static class DbValues
     public static NpgsqlParameter Bytea(byte[]? value) =>
         new() { NpgsqlDbType = NpgsqlDbType.Bytea, Value = (object?)value ?? DBNull.Value };
 
+    public static NpgsqlParameter JsonText<T>(T value)
+        where T : class =>
+        new() { NpgsqlDbType = NpgsqlDbType.Text, Value = JsonSerializer.Serialize(value, WorldJson.Options) };
+
     public static NpgsqlParameter Json<T>(T? value)
         where T : class =>
         Bytea(JsonBytes(value));

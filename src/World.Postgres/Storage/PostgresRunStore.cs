@@ -35,36 +35,57 @@ internal sealed class PostgresRunStore(PostgresContext context) : IRunStore
     {
         query ??= new RunQuery();
         var page = ReadRules.ValidateRunQuery(query);
-        if (query.Statuses is { Count: 0 })
+        var filter = ReadRules.RunFilterOf(query);
+        if (filter.MatchesNothing)
         {
             return new Page<WorkflowRun>([], null, false);
         }
 
-        var filter = "true";
-        if (query.WorkflowName is not null)
+        // Each condition appends its SQL and its parameter together, so the positional numbers cannot drift apart.
+        var where = new System.Text.StringBuilder("true");
+        var values = new List<Npgsql.NpgsqlParameter>();
+        void Add(string condition, Npgsql.NpgsqlParameter value)
         {
-            filter += " AND workflow_name = $1";
+            values.Add(value);
+            where.Append(" AND ").Append(condition.Replace("$?", "$" + values.Count.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal));
         }
 
-        if (query.Statuses is not null)
+        if (filter.WorkflowName is not null)
         {
-            filter += query.WorkflowName is null ? " AND status = ANY($1)" : " AND status = ANY($2)";
+            Add("workflow_name = $?", DbValues.Text(filter.WorkflowName));
+        }
+
+        if (filter.Statuses is not null)
+        {
+            Add("status = ANY($?)", DbValues.TextArray(filter.Statuses.Select(static status => DbValues.Name(status)).ToArray()));
+        }
+
+        if (filter.Attributes.Count > 0)
+        {
+            // Containment on the attributes as jsonb, served by the runs_by_attributes GIN index (migration 0008),
+            // which indexes the same immutable function of the column.
+            Add($"attributes IS NOT NULL AND {Sql.RunAttributesJson}(attributes) @> $?::jsonb", DbValues.JsonText(filter.Attributes.ToDictionary(StringComparer.Ordinal)));
+        }
+
+        if (filter.CreatedAfter is { } after)
+        {
+            Add("created_at >= $?", DbValues.Timestamp(after));
+        }
+
+        if (filter.CreatedBefore is { } before)
+        {
+            Add("created_at < $?", DbValues.Timestamp(before));
         }
 
         return await KeysetPage.ReadAsync(
             context,
-            $"SELECT {RunRows.Select(query.ResolveData)} FROM {Sql.Runs} WHERE {filter}",
+            $"SELECT {RunRows.Select(query.ResolveData)} FROM {Sql.Runs} WHERE {where}",
             "run_id",
             parameters =>
             {
-                if (query.WorkflowName is not null)
+                foreach (var value in values)
                 {
-                    parameters.Add(DbValues.Text(query.WorkflowName));
-                }
-
-                if (query.Statuses is not null)
-                {
-                    parameters.Add(DbValues.TextArray(query.Statuses.Select(static status => DbValues.Name(status)).Distinct().ToArray()));
+                    parameters.Add(value);
                 }
             },
             page,

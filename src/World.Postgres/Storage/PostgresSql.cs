@@ -8,10 +8,14 @@ internal sealed class PostgresSql
 {
     private readonly string[] _createRun;
 
+    /// <summary>The immutable function reading a run's attributes as jsonb (migration 0008), which its index uses.</summary>
+    public string RunAttributesJson { get; }
+
     public PostgresSql(string schema)
     {
         var s = PostgresIdentifier.Quote(schema);
         Runs = s + ".runs";
+        RunAttributesJson = s + ".run_attributes_json";
         Events = s + ".events";
         Steps = s + ".steps";
         Hooks = s + ".hooks";

@@ -100,7 +100,7 @@ internal sealed partial class WorkflowEngine
     // queue's own attempt budget is only a backstop: the handling worker decides with its own MaxDeliveries, and a
     // run whose deliveries are spent fails visibly instead of its message vanishing into the dead-letter store.
     // The caller's trace context rides in the headers, so the invocation continues the caller's trace.
-    private static EnqueueOptions InvocationOptions(string runId, bool wake) =>
+    internal static EnqueueOptions InvocationOptions(string runId, bool wake) =>
         new() { IdempotencyKey = runId, Coalesce = wake, MaxAttempts = WorldLimits.MaxMessageAttempts, Headers = WorldTraceContext.Inject(System.Diagnostics.Activity.Current) };
 
     public async ValueTask<QueueHandlerResult> HandleAsync(QueueMessage message, CancellationToken cancellationToken)

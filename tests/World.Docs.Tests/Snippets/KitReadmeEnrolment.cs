@@ -42,3 +42,5 @@ public sealed class MyDispatchStatusTests : DispatchStatusTests<MyWorldFactory>;
 public sealed class MyFlowControlTests : FlowControlTests<MyWorldFactory>;
 public sealed class MyScheduleTests : World.Testing.Schedules.ScheduleTests<MyWorldFactory>;
 public sealed class MyTelemetryTests : World.Testing.Diagnostics.TelemetryTests<MyWorldFactory>;
+
+public sealed class MyAdminTests : World.Testing.Admin.AdminTests<MyWorldFactory>;

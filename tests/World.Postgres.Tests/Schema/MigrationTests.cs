@@ -25,6 +25,37 @@ public sealed class MigrationTests(PostgresFixture postgres)
     }
 
     [Fact]
+    public async Task Schema_status_names_the_pending_migrations_until_migrated()
+    {
+        await using var world = postgres.CreateWorld(TimeProvider.System);
+        IWorldSchema schema = world;
+
+        var before = await schema.GetSchemaStatusAsync(Cancellation);
+        var after = await schema.MigrateSchemaAsync(Cancellation);
+
+        Assert.Equal((true, 0, MigrationCatalog.LatestVersion, false), (before.Managed, before.CurrentVersion, before.LatestVersion, before.IsCurrent));
+        Assert.Equal(MigrationCatalog.All.Select(m => m.Name), before.PendingMigrations);
+        Assert.Equal((MigrationCatalog.LatestVersion, true), (after.CurrentVersion, after.IsCurrent));
+        Assert.Empty(after.PendingMigrations);
+    }
+
+    [Fact]
+    public async Task Run_filters_by_attribute_and_creation_time_can_use_their_indexes()
+    {
+        await using var world = postgres.CreateWorld(TimeProvider.System);
+        await world.MigrateAsync(Cancellation);
+        var runs = $"\"{world.Schema}\".runs";
+        var attributes = $"\"{world.Schema}\".run_attributes_json(attributes)";
+
+        // With sequential scans priced out, a plan that still scans the table would mean no index can serve the filter.
+        var byAttribute = await PlanAsync($"SELECT run_id FROM {runs} WHERE attributes IS NOT NULL AND {attributes} @> '{{\"$parentRunId\":\"wrun_x\"}}'::jsonb ORDER BY run_id DESC LIMIT 21");
+        var byCreation = await PlanAsync($"SELECT run_id FROM {runs} WHERE created_at >= now() - interval '1 hour' AND created_at < now() ORDER BY run_id DESC LIMIT 21");
+
+        Assert.Contains("runs_by_attributes", byAttribute, StringComparison.Ordinal);
+        Assert.Contains("runs_by_created_at", byCreation, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Migrating_again_is_a_no_op()
     {
         await using var world = postgres.CreateWorld(TimeProvider.System);
@@ -114,6 +145,25 @@ public sealed class MigrationTests(PostgresFixture postgres)
         var error = Assert.Throws<Microsoft.Extensions.Options.OptionsValidationException>(() =>
             new PostgresWorld(postgres.DataSource, new PostgresWorldOptions { Schema = schema }));
         Assert.Contains("Schema", error.Message, StringComparison.Ordinal);
+    }
+
+    private async Task<string> PlanAsync(string query)
+    {
+        await using var connection = await postgres.DataSource.OpenConnectionAsync(Cancellation);
+        await using (var off = new NpgsqlCommand("SET enable_seqscan = off", connection))
+        {
+            await off.ExecuteNonQueryAsync(Cancellation);
+        }
+
+        await using var command = new NpgsqlCommand("EXPLAIN " + query, connection);
+        await using var reader = await command.ExecuteReaderAsync(Cancellation);
+        var lines = new List<string>();
+        while (await reader.ReadAsync(Cancellation))
+        {
+            lines.Add(reader.GetString(0));
+        }
+
+        return string.Join("\n", lines);
     }
 
     private async Task<List<string>> ScalarListAsync(string sql)

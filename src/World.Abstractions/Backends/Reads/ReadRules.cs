@@ -95,6 +95,23 @@ public static class ReadRules
             throw new WorldValidationException("A run query is required.", "query");
         }
 
+        RunFilterOf(query);
+        RequireResolveData(query.ResolveData);
+        return PageCursor.Resolve(query.Page, RunQuery.DefaultLimit, SortOrder.Descending, CursorListing.Runs, PageCursor.Unscoped);
+    }
+
+    /// <summary>
+    /// Validates the filters of a run listing and returns them in the form a backend applies: the parent and schedule
+    /// filters become attribute conditions on <see cref="RunLineage.ParentRunId"/> and <see cref="ScheduleAttributes.ScheduleId"/>.
+    /// </summary>
+    /// <exception cref="WorldValidationException">A filter is invalid; the field names it.</exception>
+    public static RunFilter RunFilterOf(RunQuery query)
+    {
+        if (query is null)
+        {
+            throw new WorldValidationException("A run query is required.", "query");
+        }
+
         IdValidation.OptionalName(query.WorkflowName, "workflowName");
         if (query.Statuses is not null)
         {
@@ -107,8 +124,47 @@ public static class ReadRules
             }
         }
 
-        RequireResolveData(query.ResolveData);
-        return PageCursor.Resolve(query.Page, RunQuery.DefaultLimit, SortOrder.Descending, CursorListing.Runs, PageCursor.Unscoped);
+        var attributes = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        if (query.Attributes is not null)
+        {
+            foreach (var (key, value) in query.Attributes)
+            {
+                IdValidation.RequireKey(key, "attributes", AttributeRules.MaxKeyLength);
+                TextRules.RequireText(value ?? throw new WorldValidationException($"attributes: the value of '{key}' is null.", "attributes"), "attributes", AttributeRules.MaxValueBytes);
+                attributes[key] = value;
+            }
+        }
+
+        AddAttributeFilter(attributes, RunLineage.ParentRunId, query.ParentRunId is null ? null : IdValidation.RequireSafeId(query.ParentRunId, "parentRunId"), "parentRunId");
+        AddAttributeFilter(attributes, ScheduleAttributes.ScheduleId, query.ScheduleId is null ? null : TextRules.RequireText(query.ScheduleId, "scheduleId", AttributeRules.MaxValueBytes), "scheduleId");
+        if (attributes.Count > RunQuery.MaxAttributeFilters)
+        {
+            throw new WorldValidationException($"attributes: a run query may hold at most {RunQuery.MaxAttributeFilters} attribute conditions; got {attributes.Count}.", "attributes");
+        }
+
+        return new RunFilter
+        {
+            WorkflowName = query.WorkflowName,
+            Statuses = query.Statuses?.Distinct().ToArray(),
+            Attributes = [.. attributes],
+            CreatedAfter = query.CreatedAfter,
+            CreatedBefore = query.CreatedBefore,
+        };
+    }
+
+    private static void AddAttributeFilter(SortedDictionary<string, string> attributes, string key, string? value, string field)
+    {
+        if (value is null)
+        {
+            return;
+        }
+
+        if (attributes.TryGetValue(key, out var other) && !string.Equals(other, value, StringComparison.Ordinal))
+        {
+            throw new WorldValidationException($"{field} contradicts the attribute condition {key} = '{other}'.", field);
+        }
+
+        attributes[key] = value;
     }
 
     /// <summary>Validates a step listing; returns the run id and the page to read.</summary>
