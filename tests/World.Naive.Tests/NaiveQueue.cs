@@ -239,7 +239,8 @@ internal sealed class NaiveQueue(NaiveState state) : IWorldQueue
                         ready.Count == 0 ? null : ready.Min(m => m.AvailableAt));
                 })
                 .ToList();
-            return Task.FromResult(DispatchRules.Summarize(names, counts, LiveConsumersLocked(now), now));
+            var flows = counts.Where(c => c.Ready > 0).Select(c => (c.QueueName, Flow: FlowStateLocked(c.QueueName, null, now))).Where(f => f.Flow is not null).ToDictionary(f => f.QueueName, f => f.Flow!, StringComparer.Ordinal);
+            return Task.FromResult(DispatchRules.Summarize(names, counts, LiveConsumersLocked(now), now, flows));
         }
     }
 

@@ -63,7 +63,16 @@ internal sealed partial class InMemoryQueue
             }
 
             var raw = counts.Select(pair => new QueueCounts(pair.Key, pair.Value.Ready, pair.Value.Delayed, pair.Value.Running, pair.Value.LeaseExpired, pair.Value.DeadLettered, pair.Value.OldestReadyAt));
-            return Task.FromResult(DispatchRules.Summarize(names, raw, LiveConsumersLocked(now), now));
+            var flows = new Dictionary<string, QueueFlowState>(StringComparer.Ordinal);
+            foreach (var (queue, counter) in counts)
+            {
+                if (counter.Ready > 0 && FlowStateLocked(queue, concurrencyKey: null, now) is { } flow)
+                {
+                    flows[queue] = flow;
+                }
+            }
+
+            return Task.FromResult(DispatchRules.Summarize(names, raw, LiveConsumersLocked(now), now, flows));
         }
     }
 

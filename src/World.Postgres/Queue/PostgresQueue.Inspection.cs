@@ -46,9 +46,21 @@ public sealed partial class PostgresQueue
                 a.Running + b.Running,
                 a.LeaseExpired + b.LeaseExpired,
                 a.DeadLettered + b.DeadLettered,
-                a.OldestReadyAt ?? b.OldestReadyAt)));
+                a.OldestReadyAt ?? b.OldestReadyAt)))
+            .ToList();
         var consumers = await ListConsumersAsync(now, cancellationToken).ConfigureAwait(false);
-        return DispatchRules.Summarize(names, counts, consumers, now);
+
+        // Only a queue with ready messages needs its policy read, to tell whether the policy holds them all back.
+        var flows = new Dictionary<string, QueueFlowState>(StringComparer.Ordinal);
+        foreach (var queue in counts.Where(static c => c.Ready > 0))
+        {
+            if (await ReadFlowStateAsync(queue.QueueName, concurrencyKey: null, now, cancellationToken).ConfigureAwait(false) is { } flow)
+            {
+                flows[queue.QueueName] = flow;
+            }
+        }
+
+        return DispatchRules.Summarize(names, counts, consumers, now, flows);
     }
 
     /// <inheritdoc />

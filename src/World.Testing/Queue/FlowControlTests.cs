@@ -30,6 +30,7 @@ public abstract class FlowControlTests<TFactory> : WorldTestBase<TFactory>
         var first = await ClaimAsync(Jobs, 10);
         Assert.Equal(2, first.Count);
         Assert.Empty(await ClaimAsync(Jobs, 10));
+        Assert.Equal(DispatchReason.QueueAtConcurrencyLimit, (await Queue.GetStatsAsync([Jobs], Cancellation))[0].ReadyReason);
 
         Assert.True(await Queue.CompleteAsync(first[0].Lease, Cancellation));
         Assert.Single(await ClaimAsync(Jobs, 10));
@@ -134,10 +135,12 @@ public abstract class FlowControlTests<TFactory> : WorldTestBase<TFactory>
         Assert.Equal(DispatchReason.Paused, status.Reason);
         Assert.Equal("paused", status.Code);
         Assert.True((await Queue.GetPolicyAsync(Jobs, Cancellation)).Paused);
+        Assert.Equal(DispatchReason.Paused, (await Queue.GetStatsAsync([Jobs], Cancellation))[0].ReadyReason);
 
         await Queue.SetPolicyAsync(Jobs, QueuePolicy.Unlimited, Cancellation);
 
         Assert.Equal(QueuePolicy.Unlimited, await Queue.GetPolicyAsync(Jobs, Cancellation));
+        Assert.Equal(DispatchReason.NoConsumer, (await Queue.GetStatsAsync([Jobs], Cancellation))[0].ReadyReason);
         Assert.Equal([id], (await ClaimAsync(Jobs, 10)).Select(m => m.MessageId));
     }
 
@@ -188,6 +191,7 @@ public abstract class FlowControlTests<TFactory> : WorldTestBase<TFactory>
         Assert.Empty(await ClaimAsync(Jobs, 10));
         var waiting = (await Queue.GetStatsAsync([Jobs], Cancellation))[0];
         Assert.Equal(7, waiting.Ready);
+        Assert.Equal(DispatchReason.RateLimited, waiting.ReadyReason); // the backlog gauge's label says so too
 
         Clock.Advance(TimeSpan.FromMilliseconds(500));
         Assert.Single(await ClaimAsync(Jobs, 10));

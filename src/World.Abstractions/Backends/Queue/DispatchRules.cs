@@ -216,7 +216,8 @@ public static class DispatchRules
         IReadOnlyList<string>? queueNames,
         IEnumerable<QueueCounts> counts,
         IReadOnlyCollection<QueueConsumer> consumers,
-        DateTimeOffset now)
+        DateTimeOffset now,
+        IReadOnlyDictionary<string, QueueFlowState>? flows = null)
     {
         ArgumentNullException.ThrowIfNull(counts);
         ArgumentNullException.ThrowIfNull(consumers);
@@ -243,13 +244,22 @@ public static class DispatchRules
                 Consumers = listening.Length,
                 Capacity = listening.Sum(consumer => consumer.Capacity),
                 InFlight = listening.Sum(consumer => consumer.InFlight),
-                ReadyReason = ReadyReasonOf(name, listening, now),
+                ReadyReason = HeldBackReadyOf(c, flows, now) ?? ReadyReasonOf(name, listening, now),
                 AsOf = now,
             };
         }
 
         return stats;
     }
+
+    /// <summary>
+    /// Why a queue's ready messages wait when its policy holds them all back (paused, at its cap, out of rate tokens);
+    /// null when it does not. A per-key cap holds back single keys, not the queue, so it never explains a whole queue.
+    /// </summary>
+    private static DispatchReason? HeldBackReadyOf(QueueCounts counts, IReadOnlyDictionary<string, QueueFlowState>? flows, DateTimeOffset now) =>
+        counts.Ready > 0 && flows is not null && flows.TryGetValue(counts.QueueName, out var flow) && FlowRules.HeldBack(flow, concurrencyKey: null, now) is { } held
+            ? held.Reason
+            : null;
 
     private static string DescribeHeldBack(DispatchReason reason, DateTimeOffset? until, QueueMessageState state, QueueFlowState flow) => reason switch
     {

@@ -40,7 +40,9 @@ public sealed record QueueStats
     public required int InFlight { get; init; }
 
     /// <summary>
-    /// Why the <see cref="Ready"/> messages wait: <see cref="DispatchReason.Ready"/> (a consumer has a free slot),
+    /// Why the <see cref="Ready"/> messages wait: the queue's policy holding all of them back
+    /// (<see cref="DispatchReason.Paused"/>, <see cref="DispatchReason.QueueAtConcurrencyLimit"/>,
+    /// <see cref="DispatchReason.RateLimited"/>), else <see cref="DispatchReason.Ready"/> (a consumer has a free slot),
     /// <see cref="DispatchReason.NoConsumer"/> or <see cref="DispatchReason.ConsumersAtCapacity"/>.
     /// </summary>
     public required DispatchReason ReadyReason { get; init; }
