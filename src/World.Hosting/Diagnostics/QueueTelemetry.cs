@@ -51,7 +51,10 @@ internal static class QueueTelemetry
         "world.queue.handlers.capacity", "{handler}", "Handler slots of the running queue processors; utilization is handlers.active over this.");
 
     public static readonly Counter<long> Renewals = Meter.CreateCounter<long>(
-        "world.queue.lease.renewals", "{renewal}", "Lease renewals (heartbeats) of running handlers, by outcome: renewed, or lost (renewal failed until too close to expiry, or another consumer holds the message).");
+        "world.queue.lease.renewals", "{renewal}", "Lease renewal attempts (heartbeats) of running handlers, by outcome: renewed; failed (an attempt that threw, retried while time is left); or lost (renewal failed until too close to expiry, or another consumer holds the message).");
+
+    public static readonly Counter<long> ProcessorLifecycle = Meter.CreateCounter<long>(
+        "world.queue.processor.lifecycle", "{processor}", "Queue processors (workers) started and stopped, by outcome: started or stopped.");
 
     public static readonly ObservableGauge<long> Backlog = Meter.CreateObservableGauge(
         "world.queue.messages", ObserveBacklog, "{message}",
@@ -74,6 +77,7 @@ internal static class QueueTelemetry
     public static void ProcessorStarted(IReadOnlyCollection<string> queues, int capacity)
     {
         AddCapacity(queues, capacity);
+        RecordLifecycle(queues, "started");
         lock (Samplers)
         {
             foreach (var queue in queues)
@@ -86,6 +90,7 @@ internal static class QueueTelemetry
     public static void ProcessorStopped(IReadOnlyCollection<string> queues, int capacity)
     {
         AddCapacity(queues, -capacity);
+        RecordLifecycle(queues, "stopped");
         lock (Samplers)
         {
             foreach (var queue in queues)
@@ -136,6 +141,14 @@ internal static class QueueTelemetry
             }
 
             BacklogSamples.AddOrUpdate(queue.QueueName, queue, (_, previous) => previous.AsOf > queue.AsOf ? previous : queue);
+        }
+    }
+
+    private static void RecordLifecycle(IReadOnlyCollection<string> queues, string outcome)
+    {
+        if (ProcessorLifecycle.Enabled)
+        {
+            ProcessorLifecycle.Add(1, new KeyValuePair<string, object?>(DestinationTag, QueueRules.QueueSetKey(queues).Replace('\n', ',')), new KeyValuePair<string, object?>(OutcomeTag, outcome));
         }
     }
 

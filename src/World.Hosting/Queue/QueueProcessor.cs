@@ -494,7 +494,19 @@ public sealed partial class QueueProcessor
                     try
                     {
                         renewed = await _settlePipeline.ExecuteAsync(
-                            async token => await _queue.RenewAsync(lease, _options.LeaseDuration, token).ConfigureAwait(false),
+                            async token =>
+                            {
+                                try
+                                {
+                                    return await _queue.RenewAsync(lease, _options.LeaseDuration, token).ConfigureAwait(false);
+                                }
+                                catch (Exception exception) when (exception is not OperationCanceledException)
+                                {
+                                    // A heartbeat failure: the pipeline retries it while the lease has time left.
+                                    QueueTelemetry.RecordRenewal(delivery.Message.QueueName, "failed");
+                                    throw;
+                                }
+                            },
                             budget.Token).ConfigureAwait(false);
                         if (renewed)
                         {

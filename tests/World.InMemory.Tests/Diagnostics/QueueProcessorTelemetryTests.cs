@@ -99,4 +99,63 @@ public sealed class QueueProcessorTelemetryTests
             Assert.Equal(typeof(InvalidOperationException).FullName, s.GetTagItem("error.type"));
         });
     }
+
+    [Fact]
+    public async Task A_failed_heartbeat_is_counted_and_retried_and_processor_starts_and_stops_are_counted()
+    {
+        const string queueName = "telemetry-heartbeat";
+        var measurements = new ConcurrentQueue<(string Name, string? Unit, Dictionary<string, object?> Tags)>();
+        using var meters = new MeterListener
+        {
+            InstrumentPublished = (instrument, listener) =>
+            {
+                if (instrument.Meter.Name == WorldTelemetry.QueueSourceName)
+                {
+                    listener.EnableMeasurementEvents(instrument);
+                }
+            },
+        };
+        meters.SetMeasurementEventCallback<long>((instrument, _, tags, _) =>
+            measurements.Enqueue((instrument.Name, instrument.Unit, new Dictionary<string, object?>(tags.ToArray(), StringComparer.Ordinal))));
+        meters.Start();
+
+        await using var world = new InMemoryWorld();
+        var queue = new FaultInjectingQueue(world.Queue);
+        await queue.EnqueueAsync(queueName, "slow"u8.ToArray(), cancellationToken: TestContext.Current.CancellationToken);
+        queue.Renewals.FailNext(new TimeoutException("renewal timed out"));
+        var handled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        var processor = new QueueProcessor(
+            queue,
+            new QueueProcessorOptions
+            {
+                Queues = [queueName],
+                PollInterval = TimeSpan.FromMilliseconds(20),
+                FaultRetryDelay = TimeSpan.FromMilliseconds(10),
+                LeaseDuration = TimeSpan.FromSeconds(5),
+                HeartbeatInterval = TimeSpan.FromMilliseconds(50),
+            },
+            async (_, cancellationToken) =>
+            {
+                // Several heartbeats long: the first renewal fails, a retry renews, the handler completes.
+                await Task.Delay(400, cancellationToken);
+                handled.TrySetResult();
+                return QueueHandlerResult.Complete;
+            });
+        var running = processor.RunAsync(stop.Token);
+        await handled.Task.WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
+        await stop.CancelAsync();
+        await running;
+
+        List<string> Of(string name, string tag) => measurements
+            .Where(m => m.Name == name && Equals(m.Tags["messaging.destination.name"], queueName))
+            .Select(m => (string)m.Tags[tag]!)
+            .ToList();
+        var renewals = Of("world.queue.lease.renewals", "world.queue.outcome");
+        Assert.Contains("failed", renewals);
+        Assert.Contains("renewed", renewals);
+        Assert.DoesNotContain("lost", renewals);
+        Assert.Equal(["started", "stopped"], Of("world.queue.processor.lifecycle", "world.queue.outcome"));
+        Assert.All(measurements.Where(m => m.Name == "world.queue.processor.lifecycle"), m => Assert.Equal("{processor}", m.Unit));
+    }
 }
