@@ -324,7 +324,7 @@ public abstract class QueueProcessorTests<TFactory> : WorldTestBase<TFactory>
         for (var i = 0; i < 4; i++)
         {
             Clock.Advance(options.PresenceInterval);
-            await WaitForConsumerAsync(processor.ConsumerId, c => c.ExpiresAt == Clock.GetUtcNow() + (options.PresenceInterval * 3));
+            await WaitForConsumerAsync(processor.ConsumerId, c => c.ExpiresAt == Clock.GetUtcNow() + (options.PresenceInterval * 3), () => Clock.Advance(options.PresenceInterval));
         }
 
         await stop.CancelAsync();
@@ -332,9 +332,14 @@ public abstract class QueueProcessorTests<TFactory> : WorldTestBase<TFactory>
         Assert.DoesNotContain(await World.Queue.ListConsumersAsync(Cancellation), c => c.ConsumerId == processor.ConsumerId);
     }
 
-    private async Task<QueueConsumer> WaitForConsumerAsync(string consumerId, Func<QueueConsumer, bool> match)
+    // The fake clock may be advanced before the processor's presence loop has set its next timer (the loop is still
+    // finishing its last report): that timer then waits for the next advance. Without a matching report for a second,
+    // the test advances again (nudge); the match is computed from the clock at each look, so it still demands a
+    // report renewed at the current time.
+    private async Task<QueueConsumer> WaitForConsumerAsync(string consumerId, Func<QueueConsumer, bool> match, Action? nudge = null)
     {
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        var nextNudge = DateTime.UtcNow + TimeSpan.FromSeconds(1);
         while (true)
         {
             if ((await World.Queue.ListConsumersAsync(Cancellation)).FirstOrDefault(c => c.ConsumerId == consumerId && match(c)) is { } found)
@@ -343,6 +348,12 @@ public abstract class QueueProcessorTests<TFactory> : WorldTestBase<TFactory>
             }
 
             Assert.True(DateTime.UtcNow < deadline, "the processor did not report itself as a consumer");
+            if (nudge is not null && DateTime.UtcNow >= nextNudge)
+            {
+                nudge();
+                nextNudge = DateTime.UtcNow + TimeSpan.FromSeconds(1);
+            }
+
             await Task.Delay(10, Cancellation);
         }
     }
