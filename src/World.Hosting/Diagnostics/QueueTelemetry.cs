@@ -144,18 +144,21 @@ internal static class QueueTelemetry
         }
     }
 
+    // A processor of several queues is one label: their names joined by commas.
+    private static string QueueSetLabel(IReadOnlyCollection<string> queues) => QueueRules.QueueSetKey(queues).Replace('\n', ',');
+
     private static void RecordLifecycle(IReadOnlyCollection<string> queues, string outcome)
     {
         if (ProcessorLifecycle.Enabled)
         {
-            ProcessorLifecycle.Add(1, new KeyValuePair<string, object?>(DestinationTag, QueueRules.QueueSetKey(queues).Replace('\n', ',')), new KeyValuePair<string, object?>(OutcomeTag, outcome));
+            ProcessorLifecycle.Add(1, new KeyValuePair<string, object?>(DestinationTag, QueueSetLabel(queues)), new KeyValuePair<string, object?>(OutcomeTag, outcome));
         }
     }
 
     private static void AddCapacity(IReadOnlyCollection<string> queues, int capacity)
     {
         // A processor of several queues shares its slots among them; its capacity is counted once, under all its queues.
-        HandlerCapacity.Add(capacity, new KeyValuePair<string, object?>(DestinationTag, QueueRules.QueueSetKey(queues).Replace('\n', ',')));
+        HandlerCapacity.Add(capacity, new KeyValuePair<string, object?>(DestinationTag, QueueSetLabel(queues)));
     }
 
     private static IEnumerable<Measurement<long>> ObserveBacklog()
