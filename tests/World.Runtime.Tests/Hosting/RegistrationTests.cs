@@ -148,7 +148,10 @@ public sealed class RegistrationTests
     {
         public async Task<int> RunAsync(IWorkflowContext context, int input)
         {
-            await Task.Run(() => { }).ConfigureAwait(false);
+            // A delay, not an empty Task.Run: that one may have finished by the await, and ConfigureAwait(false) on a
+            // finished task continues on the workflow's own context, so the code would not escape and the test would
+            // see the run complete (it did, once, in a full run).
+            await Task.Delay(10).ConfigureAwait(false);
             return await context.StepAsync("too-late", _ => Task.FromResult(input));
         }
     }
